@@ -43,8 +43,9 @@ namespace mote::detail {
 // A precondition past the validation boundary: checked in debug builds only, aborts with
 // file:line. Runtime data from outside is validated with a Status instead, never with this.
 #if MOTE_DEBUG
-#define MOTE_ASSERT(cond) \
-  (MOTE_LIKELY(cond) ? static_cast<void>(0) : ::mote::detail::assert_fail(__FILE__, __LINE__, #cond))
+#define MOTE_ASSERT(cond)                   \
+  (MOTE_LIKELY(cond) ? static_cast<void>(0) \
+                     : ::mote::detail::assert_fail(__FILE__, __LINE__, #cond))
 #else
 #define MOTE_ASSERT(cond) static_cast<void>(0)
 #endif

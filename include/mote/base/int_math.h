@@ -80,6 +80,8 @@ constexpr T saturating_rounding_multiply_by_pot(T x, int exponent) {
 }
 
 // Integer ceil(a / b) for positive b, used by shape arithmetic.
-constexpr std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+constexpr std::int64_t ceil_div(std::int64_t a, std::int64_t b) {
+  return (a + b - 1) / b;
+}
 
 }  // namespace mote

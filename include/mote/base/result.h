@@ -17,7 +17,7 @@ class [[nodiscard]] Result {
  public:
   using value_type = T;
 
-  constexpr Result(const T& value) : status_(Status::kOk), value_(value) {}  // NOLINT
+  constexpr Result(const T& value) : status_(Status::kOk), value_(value) {}        // NOLINT
   constexpr Result(T&& value) : status_(Status::kOk), value_(std::move(value)) {}  // NOLINT
   // An error; passing kOk here is a programming error.
   constexpr Result(Status error) : status_(error), value_() {  // NOLINT
