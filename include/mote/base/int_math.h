@@ -32,19 +32,19 @@ constexpr T clamp_int(T x, T lo, T hi) {
   return x < lo ? lo : (x > hi ? hi : x);
 }
 
-// round(a * b / 2^31) for Q31 values, ties away from zero; the one overflow case
-// (INT32_MIN * INT32_MIN) saturates to INT32_MAX. gemmlowp SaturatingRoundingDoublingHighMul.
+// round(a * b / 2^31) for Q31 values; ties round toward +infinity (the nudge is +-2^30 and the
+// division truncates, so -1.5 -> -1 but 1.5 -> 2). The one overflow case,
+// INT32_MIN * INT32_MIN, saturates to INT32_MAX. gemmlowp SaturatingRoundingDoublingHighMul.
 constexpr std::int32_t saturating_rounding_doubling_high_mul(std::int32_t a, std::int32_t b) {
   if (a == b && a == std::numeric_limits<std::int32_t>::min()) {
     return std::numeric_limits<std::int32_t>::max();
   }
   const std::int64_t ab = std::int64_t{a} * std::int64_t{b};
   const std::int64_t nudge = ab >= 0 ? (std::int64_t{1} << 30) : (1 - (std::int64_t{1} << 30));
-  // Division truncates toward zero, which with the signed nudge rounds ties away from zero.
   return static_cast<std::int32_t>((ab + nudge) / (std::int64_t{1} << 31));
 }
 
-// Same for int16 Q15 values (TFLite's int16 paths, e.g. HARD_SWISH).
+// Same for int16 Q15 values, same tie rule (TFLite's int16 paths, e.g. HARD_SWISH).
 constexpr std::int16_t saturating_rounding_doubling_high_mul(std::int16_t a, std::int16_t b) {
   if (a == b && a == std::numeric_limits<std::int16_t>::min()) {
     return std::numeric_limits<std::int16_t>::max();
