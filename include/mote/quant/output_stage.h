@@ -95,6 +95,39 @@ struct OutputStage {
   }
 };
 
+// The float counterpart, for the float reference path: out = clamp(acc + bias[c], min, max).
+struct FloatOutputStage {
+  std::span<const float> bias{};
+  float clamp_min = -std::numeric_limits<float>::infinity();
+  float clamp_max = std::numeric_limits<float>::infinity();
+
+  constexpr Status validate(std::size_t channels) const {
+    if (!bias.empty() && bias.size() != channels) return Status::kShapeMismatch;
+    if (!(clamp_min <= clamp_max)) return Status::kInvalidArgument;
+    return Status::kOk;
+  }
+  constexpr float apply(float acc, std::size_t c) const {
+    const float y = acc + (bias.empty() ? 0.0f : bias[c]);
+    return y < clamp_min ? clamp_min : (y > clamp_max ? clamp_max : y);
+  }
+};
+
+// Float clamps of a fused activation: RELU [0, inf], RELU6 [0, 6], RELU_N1_TO_1 [-1, 1].
+constexpr FloatOutputStage float_activation(Activation act, std::span<const float> bias = {}) {
+  constexpr float inf = std::numeric_limits<float>::infinity();
+  switch (act) {
+    case Activation::kRelu:
+      return {bias, 0.0f, inf};
+    case Activation::kRelu6:
+      return {bias, 0.0f, 6.0f};
+    case Activation::kReluN1To1:
+      return {bias, -1.0f, 1.0f};
+    case Activation::kNone:
+      break;
+  }
+  return {bias, -inf, inf};
+}
+
 // multipliers[c] = input_scale * weight_scales[c] / output_scale (in double, as TFLite), one per
 // weight scale. kShapeMismatch if the sizes differ, kInvalidArgument for a bad scale; on error
 // `out` is unchanged.
