@@ -59,7 +59,8 @@ constexpr std::int16_t saturating_rounding_doubling_high_mul(std::int16_t a, std
 template <std::signed_integral T>
 constexpr T rounding_divide_by_pot(T x, int exponent) {
   MOTE_ASSERT(exponent >= 0 && exponent <= static_cast<int>(sizeof(T) * 8 - 1));
-  using Wide = std::conditional_t<(sizeof(T) < 4), std::int32_t, T>;
+  // A wider type keeps the mask 2^exponent - 1 defined at exponent = digits (e.g. 31 for int32).
+  using Wide = std::conditional_t<(sizeof(T) < 8), std::int64_t, T>;
   const Wide mask = static_cast<Wide>((Wide{1} << exponent) - 1);
   const Wide remainder = static_cast<Wide>(Wide{x} & mask);
   const Wide threshold = static_cast<Wide>((mask >> 1) + (x < 0 ? 1 : 0));
