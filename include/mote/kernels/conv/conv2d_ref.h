@@ -15,16 +15,14 @@
 #include "mote/quant/output_stage.h"
 #include "mote/tensor/view.h"
 
-namespace mote::ref {
-
-namespace detail {
+namespace mote::detail {
 
 // A window against the filter's spatial extents and the output's against the input's:
 // kInvalidArgument for a malformed window (non-positive kernel, stride or dilation, negative
 // explicit padding), kShapeMismatch if the kernel or the output extents disagree.
-constexpr Status check_window(const Window2d& window, std::size_t filter_h, std::size_t filter_w,
-                              std::size_t in_h, std::size_t in_w, std::size_t out_h,
-                              std::size_t out_w) {
+constexpr Status check_conv_window(const Window2d& window, std::size_t filter_h,
+                                   std::size_t filter_w, std::size_t in_h, std::size_t in_w,
+                                   std::size_t out_h, std::size_t out_w) {
   if (!window.valid()) return Status::kInvalidArgument;
   if (filter_h != static_cast<std::size_t>(window.kernel_h) ||
       filter_w != static_cast<std::size_t>(window.kernel_w)) {
@@ -43,7 +41,7 @@ constexpr std::int64_t tap_coordinate(std::size_t o, int stride, int pad_before,
   return static_cast<std::int64_t>(o) * stride - pad_before + std::int64_t{k} * dilation;
 }
 
-constexpr bool inside(std::int64_t i, std::size_t extent) {
+constexpr bool tap_in_image(std::int64_t i, std::size_t extent) {
   return i >= 0 && static_cast<std::uint64_t>(i) < extent;
 }
 
@@ -51,8 +49,9 @@ constexpr bool inside(std::int64_t i, std::size_t extent) {
 template <typename InputView, typename FilterView, typename OutView>
 constexpr Status check_conv2d(const InputView& input, const FilterView& filter,
                               const OutView& output, const Window2d& window) {
-  if (const Status s = check_window(window, filter.extent(1), filter.extent(2), input.extent(1),
-                                    input.extent(2), output.extent(1), output.extent(2));
+  if (const Status s =
+          check_conv_window(window, filter.extent(1), filter.extent(2), input.extent(1),
+                            input.extent(2), output.extent(1), output.extent(2));
       s != Status::kOk) {
     return s;
   }
@@ -82,10 +81,10 @@ Acc conv2d_output(const InputView& input, Acc zero_point, const FilterView& filt
   Acc acc = 0;
   for (int ky = 0; ky < window.kernel_h; ++ky) {
     const std::int64_t iy = tap_coordinate(oy, window.stride_h, pad.top, ky, window.dilation_h);
-    if (!inside(iy, input.extent(1))) continue;
+    if (!tap_in_image(iy, input.extent(1))) continue;
     for (int kx = 0; kx < window.kernel_w; ++kx) {
       const std::int64_t ix = tap_coordinate(ox, window.stride_w, pad.left, kx, window.dilation_w);
-      if (!inside(ix, input.extent(2))) continue;
+      if (!tap_in_image(ix, input.extent(2))) continue;
       for (std::size_t c = 0; c < group_channels; ++c) {
         const auto x = input(n, iy, ix, first_channel + c);
         const auto w = filter(oc, ky, kx, c);
@@ -100,7 +99,9 @@ Acc conv2d_output(const InputView& input, Acc zero_point, const FilterView& filt
   return acc;
 }
 
-}  // namespace detail
+}  // namespace mote::detail
+
+namespace mote::ref {
 
 // Quantized convolution, input NHWC (N, H, W, C), filter OHWI (O, KH, KW, C / groups) int8 with
 // zero point 0, output NHWC (N, OH, OW, O), groups = C / filter.extent(3):

@@ -29,17 +29,18 @@ concept QuantizedByte = std::same_as<T, std::int8_t> || std::same_as<T, std::uin
 template <typename V, std::size_t Rank>
 concept QuantizedViewOfRank = ViewOfRank<V, Rank> && QuantizedByte<ElementOf<V>>;
 template <typename V, std::size_t Rank>
-concept FloatViewOfRank = ViewOfRank<V, Rank> && std::same_as < ElementOf<V>,
-float > ;
+concept FloatViewOfRank = ViewOfRank<V, Rank> && std::same_as<float, ElementOf<V>>;
 template <typename V, std::size_t Rank>
 concept Int32ViewOfRank = ViewOfRank<V, Rank> && std::same_as<ElementOf<V>, std::int32_t>;
 template <typename V>
 concept WritableView = View<V> && !std::is_const_v<typename std::remove_cvref_t<V>::element_type>;
 
-namespace detail {
+}  // namespace mote::ref
+
+namespace mote::detail {
 
 // A zero point must be a value of its operand type (TFLite's int8 spec).
-template <QuantizedByte T>
+template <ref::QuantizedByte T>
 constexpr bool zero_point_fits(std::int32_t zero_point) {
   return zero_point >= std::numeric_limits<T>::min() && zero_point <= std::numeric_limits<T>::max();
 }
@@ -52,7 +53,9 @@ constexpr std::int32_t multiply_accumulate(std::int32_t acc, std::int32_t x, std
                                    static_cast<std::uint32_t>(x * y));
 }
 
-}  // namespace detail
+}  // namespace mote::detail
+
+namespace mote::ref {
 
 // Raw int32 accumulators, C[m][n] = sum_k (A[m][k] - a_zero_point) * (B[n][k] - b_zero_point),
 // for s8 x s8, u8 x u8 and mixed operands. A is M x K, B is N x K, C is M x N.
