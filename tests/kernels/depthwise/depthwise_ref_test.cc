@@ -287,8 +287,10 @@ test::QuantaError depthwise_vs_float(test::Rng& rng, const DepthwiseCase& k, flo
   const std::size_t kw = static_cast<std::size_t>(k.window.kernel_w);
   const std::size_t oh = window_output_h(k.window, k.height);
   const std::size_t ow = window_output_w(k.window, k.width);
-  const auto xf = rng.vector<float>(k.batch * k.height * k.width * k.channels,
-                                    -amp * rng.uniform(0.0f, 1.0f), amp * rng.uniform(0.0f, 1.0f));
+  // Separate statements: the order of the draws must not depend on the compiler.
+  const float lo = -amp * rng.uniform(0.0f, 1.0f);
+  const float hi = amp * rng.uniform(0.0f, 1.0f);
+  const auto xf = rng.vector<float>(k.batch * k.height * k.width * k.channels, lo, hi);
   const auto wf = rng.vector<float>(kh * kw * oc, -1.0f, 1.0f);
   const auto biasf = rng.vector<float>(oc, -amp, amp);
   const auto x = test::quantize_tensor<std::int8_t>(xf);

@@ -114,8 +114,10 @@ TEST(FullyConnected, RejectsWithoutWriting) {
 template <Rounding Rule>
 test::QuantaError fc_vs_float(test::Rng& rng, std::size_t batch, std::size_t k, std::size_t n,
                               bool per_channel, float amp) {
-  const auto xf =
-      rng.vector<float>(batch * k, -amp * rng.uniform(0.0f, 1.0f), amp * rng.uniform(0.0f, 1.0f));
+  // Separate statements: the order of the draws must not depend on the compiler.
+  const float lo = -amp * rng.uniform(0.0f, 1.0f);
+  const float hi = amp * rng.uniform(0.0f, 1.0f);
+  const auto xf = rng.vector<float>(batch * k, lo, hi);
   const auto wf = rng.vector<float>(n * k, -0.5f, 0.5f);
   const auto biasf = rng.vector<float>(n, -amp, amp);
   const auto x = test::quantize_tensor<std::int8_t>(xf);
