@@ -1,0 +1,76 @@
+// Relu and Relu6 layers. In a Sequential they fuse into the convolution before them (its
+// output clamp); standing alone they clamp in place of a copy.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "mote/nn/init.h"
+#include "mote/nn/layer.h"
+
+namespace mote::nn {
+
+template <Activation Act>
+struct ActivationLayer {
+  static_assert(Act != Activation::kNone, "mote: ActivationLayer: kNone is not an activation");
+  static constexpr Activation kFusedActivation = Act;
+
+  template <Shape In, Scalar T, typename P = DefaultProfile>
+  class Impl {
+    static constexpr bool kInt8 = std::is_same_v<T, std::int8_t>;
+
+   public:
+    using input_shape = In;
+    using output_shape = In;
+    static constexpr std::size_t arena_bytes = 0;
+    static constexpr std::size_t activation_count = 1;
+    static constexpr std::size_t weight_bytes() { return 0; }
+
+    template <typename Observer = NoObserver>
+    Status run(TensorView<const T, In> in, TensorView<T, In> out, std::span<std::byte>,
+               Observer&& observe = {}) const {
+      if constexpr (kInt8) {
+        // Input and output share parameters, so the activation is a clamp of the raw values.
+        const auto lo = static_cast<std::int8_t>(clamp_.min);
+        const auto hi = static_cast<std::int8_t>(clamp_.max);
+        for (std::size_t i = 0; i < in.size(); ++i) {
+          const std::int8_t v = in[i];
+          out[i] = v < lo ? lo : (v > hi ? hi : v);
+        }
+      } else {
+        const FloatOutputStage clamp = float_activation(Act);
+        for (std::size_t i = 0; i < in.size(); ++i) out[i] = clamp.apply(in[i], 0);
+        observe(std::span<const float>(out.data(), out.size()));
+      }
+      return Status::kOk;
+    }
+
+    void initialize(WeightGenerator&) requires(!kInt8) {}
+
+    // The output keeps the input's parameters (TFLite quantizes RELU/RELU6 this way).
+    Status quantize_from(const Impl<In, float, P>&, QuantParams<std::int8_t> input,
+                         std::span<const ActivationRange>, QuantizeMode mode) requires kInt8 {
+      if (input.validate() != Status::kOk) return Status::kInvalidArgument;
+      if (mode == QuantizeMode::kCommit) {
+        params_ = input;
+        clamp_ = activation_range(Act, input);
+      }
+      return Status::kOk;
+    }
+    QuantParams<std::int8_t> output_params() const requires kInt8 { return params_; }
+    static Result<QuantParams<std::int8_t>> planned_output_params(
+        QuantParams<std::int8_t> input, std::span<const ActivationRange>) requires kInt8 {
+      return input;
+    }
+
+   private:
+    QuantParams<std::int8_t> params_{};
+    ClampRange clamp_{-128, 127};
+  };
+};
+
+using Relu = ActivationLayer<Activation::kRelu>;
+using Relu6 = ActivationLayer<Activation::kRelu6>;
+
+}  // namespace mote::nn

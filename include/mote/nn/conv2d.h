@@ -1,0 +1,102 @@
+// Conv2d and Conv1x1 layers: a static-shape convolution with its weights, in float or int8
+// (per-channel symmetric weights, int32 bias, fused activation clamp).
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include "mote/kernels/conv/conv2d_ref.h"
+#include "mote/kernels/window.h"
+#include "mote/nn/detail/quantize_weights.h"
+#include "mote/nn/init.h"
+#include "mote/nn/layer.h"
+#include "mote/tensor/tensor.h"
+
+namespace mote::nn {
+
+// Square KxK convolution, InChannels -> OutChannels, OHWI weights (OutChannels, K, K,
+// InChannels), optional fused activation (a following Relu/Relu6 in a Sequential fuses here).
+template <std::size_t InChannels, std::size_t OutChannels, int Kernel, int Stride = 1,
+          Padding Pad = Padding::kSame, Activation Act = Activation::kNone>
+struct Conv2d {
+  static_assert(InChannels > 0 && OutChannels > 0, "mote: Conv2d: channels must be positive");
+  static_assert(Kernel > 0 && Stride > 0, "mote: Conv2d: kernel and stride must be positive");
+
+  static constexpr std::size_t kInputChannels = InChannels;
+  static constexpr Activation kActivation = Act;
+  template <Activation A>
+  using WithActivation = Conv2d<InChannels, OutChannels, Kernel, Stride, Pad, A>;
+  static constexpr Window2d kWindow{Kernel, Kernel, Stride, Stride, 1, 1, Pad, {}};
+
+  template <Shape In, Scalar T, typename P = DefaultProfile>
+  class Impl {
+    static_assert(ShapeCheck<Conv2d, Channels, InChannels, kChannels<In>>::kOk);
+    static constexpr std::size_t kOutH = window_output_h(kWindow, kHeight<In>);
+    static constexpr std::size_t kOutW = window_output_w(kWindow, kWidth<In>);
+    static_assert(kOutH > 0 && kOutW > 0, "mote: Conv2d: the kernel does not fit the input");
+    static constexpr bool kInt8 = std::is_same_v<T, std::int8_t>;
+    using Acc = std::conditional_t<kInt8, std::int32_t, float>;
+
+   public:
+    using input_shape = In;
+    using output_shape = Extents<kBatch<In>, kOutH, kOutW, OutChannels>;
+    using WeightShape = Extents<OutChannels, Kernel, Kernel, InChannels>;
+    static constexpr std::size_t arena_bytes = 0;
+    static constexpr std::size_t activation_count = 1;
+    static constexpr std::size_t kFanIn = static_cast<std::size_t>(Kernel) * Kernel * InChannels;
+
+    Tensor<T, WeightShape> weights;
+    std::array<Acc, OutChannels> bias{};
+    [[no_unique_address]] detail::QuantState<kInt8, OutChannels> quant;
+
+    static constexpr std::size_t weight_bytes() {
+      return WeightShape{}.size() * sizeof(T) + sizeof(bias);
+    }
+
+    template <typename Observer = NoObserver>
+    Status run(TensorView<const T, In> in, TensorView<T, output_shape> out,
+               std::span<std::byte> /*arena*/, Observer&& observe = {}) const {
+      if constexpr (kInt8) {
+        const OutputStage<P::kConv> stage{bias, quant.multipliers, quant.output.zero_point,
+                                          quant.clamp.min, quant.clamp.max};
+        return ref::conv2d(in, quant.input.zero_point, weights.view(), out, kWindow, stage);
+      } else {
+        const Status s = ref::conv2d(in, weights.view(), out, kWindow, float_activation(Act, bias));
+        if (s == Status::kOk) observe(std::span<const float>(out.data(), out.size()));
+        return s;
+      }
+    }
+
+    // Float only: He-initialised weights, small biases.
+    void initialize(WeightGenerator& gen) requires(!kInt8) {
+      const float stddev = he_stddev(kFanIn);
+      for (float& w : weights) w = gen.normal(stddev);
+      for (float& b : bias) b = gen.uniform(-0.1f, 0.1f);
+    }
+
+    // Int8 only: quantizes the float layer's weights per output channel, given the input
+    // parameters and this layer's calibrated output range (ranges[0]). With kCheck nothing is
+    // written; with kCommit nothing is written unless everything is valid.
+    Status quantize_from(const Impl<In, float, P>& f, QuantParams<std::int8_t> input,
+                         std::span<const ActivationRange> ranges,
+                         QuantizeMode mode) requires kInt8 {
+      return detail::quantize_layer<Act>(std::span<const float>(f.weights.data(), f.weights.size()),
+                                         f.bias, input, ranges[0], mode, weights.data(), bias,
+                                         quant);
+    }
+    QuantParams<std::int8_t> output_params() const requires kInt8 { return quant.output; }
+    static Result<QuantParams<std::int8_t>> planned_output_params(
+        QuantParams<std::int8_t>, std::span<const ActivationRange> ranges) requires kInt8 {
+      return params_from_range(ranges[0]);
+    }
+  };
+};
+
+// Pointwise convolution: a GEMM over the pixels.
+template <std::size_t InChannels, std::size_t OutChannels, Activation Act = Activation::kNone>
+using Conv1x1 = Conv2d<InChannels, OutChannels, 1, 1, Padding::kValid, Act>;
+
+}  // namespace mote::nn

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages named as arguments that are not installed yet (apt-get update
+# runs only when something is missing). Usable as root or through sudo.
+set -euo pipefail
+missing=()
+for pkg in "$@"; do
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$pkg")
+  fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
+echo "mote: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# A mirror in the middle of a sync can fail one index; retry before giving up.
+for attempt in 1 2 3; do
+  if "${sudo_cmd[@]}" apt-get update -qq; then break; fi
+  [ "$attempt" -eq 3 ] && { echo "mote: apt-get update failed" >&2; exit 1; }
+  sleep 5
+done
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
