@@ -20,7 +20,9 @@ class Rng {
     using Wide = std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t>;
     return static_cast<T>(std::uniform_int_distribution<Wide>(lo, hi)(engine_));
   }
-  float uniform(float lo, float hi) { return std::uniform_real_distribution<float>(lo, hi)(engine_); }
+  float uniform(float lo, float hi) {
+    return std::uniform_real_distribution<float>(lo, hi)(engine_);
+  }
   std::size_t index(std::size_t lo, std::size_t hi) { return uniform_int<std::size_t>(lo, hi); }
 
   template <typename T>

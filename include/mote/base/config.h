@@ -19,6 +19,13 @@
 #define MOTE_SIMD 1
 #endif
 
+// MOTE_STATIC_DISPATCH: 1 compiles the SIMD kernels header-only for the single Highway target
+// that the compiler flags select (no libhwy link). 0 (default) expects the dynamic-dispatch
+// translation unit src/mote/dispatch.cc to be linked, as the CMake target mote::mote does.
+#ifndef MOTE_STATIC_DISPATCH
+#define MOTE_STATIC_DISPATCH 0
+#endif
+
 #if defined(__GNUC__) || defined(__clang__)
 #define MOTE_ALWAYS_INLINE inline __attribute__((always_inline))
 #define MOTE_RESTRICT __restrict__

@@ -1,0 +1,35 @@
+// Dynamic dispatch: this translation unit is compiled once per Highway target (it names itself
+// in HWY_TARGET_INCLUDE), and under HWY_ONCE defines mote's non-template entry points, each
+// calling the best target of the CPU. CMake builds it into mote::mote; with plain -I builds,
+// compile it with -I include -I src.
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "mote/dispatch.cc"
+#include <hwy/foreach_target.h>  // must come before highway.h
+
+#include <hwy/highway.h>
+
+#include "mote/simd/target_hwy-inl.h"
+
+#if HWY_ONCE
+#include "mote/simd/dispatch.h"
+
+namespace mote {
+
+HWY_EXPORT(CurrentTarget);
+
+std::int64_t simd_target() {
+  return HWY_DYNAMIC_DISPATCH(CurrentTarget)();
+}
+const char* simd_target_name() {
+  return hwy::TargetName(simd_target());
+}
+
+void force_simd_target(std::int64_t target) {
+  hwy::SetSupportedTargetsForTest(target);
+  // Highway 1.0.3 re-initialises dispatch lazily without SVE_256/SVE2_128 after the call
+  // above; updating the chosen target explicitly keeps every compiled target reachable.
+  hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+}
+
+}  // namespace mote
+#endif  // HWY_ONCE
