@@ -19,10 +19,12 @@ struct Residual {
   class Impl {
     using BodyImpl = typename Body::template Impl<In, T, P>;
     using BodyOut = typename BodyImpl::output_shape;
-    static_assert(ShapeCheck<Residual, Height, kHeight<In>, kHeight<BodyOut>>::kOk &&
-                      ShapeCheck<Residual, Width, kWidth<In>, kWidth<BodyOut>>::kOk &&
-                      ShapeCheck<Residual, Channels, kChannels<In>, kChannels<BodyOut>>::kOk,
+    static_assert(std::is_same_v<In, BodyOut>,
                   "mote: Residual: the body must keep the input shape");
+    // Names the dimension and both numbers.
+    static_assert(ShapeCheck<Residual, Height, kHeight<In>, kHeight<BodyOut>>::kOk &&
+                  ShapeCheck<Residual, Width, kWidth<In>, kWidth<BodyOut>>::kOk &&
+                  ShapeCheck<Residual, Channels, kChannels<In>, kChannels<BodyOut>>::kOk);
     static constexpr bool kInt8 = std::is_same_v<T, std::int8_t>;
 
    public:
