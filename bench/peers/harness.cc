@@ -107,9 +107,14 @@ const Dw3x3Data& dw3x3_data(const Dw3x3Shape& s) {
   return d;
 }
 
-// Empty when `got` is within one quantum of `expected` everywhere and is neither all zero nor
+struct CheckResult {
+  std::string error;  // empty when correct
+  bool inexact_only;  // the output is plausible but off by more than one quantum somewhere
+};
+
+// Correct when `got` is within one quantum of `expected` everywhere and is neither all zero nor
 // all saturated (a call that did nothing, or used the wrong scale, fails here).
-std::string check_output(const std::vector<std::int8_t>& expected,
+CheckResult check_output(const std::vector<std::int8_t>& expected,
                          const std::vector<std::int8_t>& got) {
   std::size_t off_by_more = 0;
   std::size_t zeros = 0;
@@ -122,14 +127,23 @@ std::string check_output(const std::vector<std::int8_t>& expected,
     zeros += got[i] == 0;
     saturated += got[i] == -128 || got[i] == 127;
   }
-  if (zeros == got.size()) return "output is all zero";
-  if (saturated == got.size()) return "output is all saturated";
+  if (zeros == got.size()) return {"output is all zero", false};
+  if (saturated == got.size()) return {"output is all saturated", false};
   if (off_by_more != 0) {
-    return "output differs from the scalar reference by more than 1 in " +
-           std::to_string(off_by_more) + " of " + std::to_string(got.size()) + " values (worst " +
-           std::to_string(worst) + ")";
+    return {"differs from the scalar reference by more than 1 in " + std::to_string(off_by_more) +
+                " of " + std::to_string(got.size()) + " values (worst " + std::to_string(worst) +
+                ")",
+            true};
   }
-  return {};
+  return {{}, false};
+}
+
+// MOTE_BENCH_ALLOW_INEXACT=1 times an implementation whose output is off by more than one quantum
+// (oneDNN limited to AVX2 saturates int16 pairs on full-range weights) instead of skipping it;
+// its result then carries the label "INEXACT: ...". All-zero or all-saturated outputs still skip.
+bool allow_inexact() {
+  const char* value = std::getenv("MOTE_BENCH_ALLOW_INEXACT");
+  return value != nullptr && std::string(value) != "0";
 }
 
 // Set up, check once, then time run() alone. GOPS counts 2 * MACs per call, in 10^9 per second.
@@ -148,9 +162,12 @@ void run_case(benchmark::State& state, const Factory& factory, const Data& data,
   runner->run();
   std::vector<std::int8_t> got(data.expected.size());
   runner->read_output(got.data());
-  if (std::string error = check_output(data.expected, got); !error.empty()) {
-    state.SkipWithError(("wrong result: " + error).c_str());
-    return;
+  if (const CheckResult check = check_output(data.expected, got); !check.error.empty()) {
+    if (!check.inexact_only || !allow_inexact()) {
+      state.SkipWithError(("wrong result: " + check.error).c_str());
+      return;
+    }
+    state.SetLabel("INEXACT: " + check.error);
   }
   for (auto _ : state) {
     runner->run();
