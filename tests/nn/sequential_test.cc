@@ -12,6 +12,7 @@
 #include "mote/models/mobilenet_v2.h"
 #include "mote/nn/network.h"
 #include "mote/quant/quantize.h"
+#include "support/nn_compare.h"
 
 namespace mote::nn {
 namespace {
@@ -55,65 +56,15 @@ static_assert(Network<BlockS1, Extents<1, 56, 56, 24>>::arena_bytes == 2 * 56 * 
 static_assert(Network<BlockS1, Extents<1, 56, 56, 24>>::weight_bytes() ==
               (24 * 144 + 9 * 144 + 144 * 24) + 4 * (144 + 144 + 24));
 
-template <typename Model, typename In>
-struct Pair {
-  Network<Model, In, float> f;
-  Network<Model, In, std::int8_t> q;
-  typename Network<Model, In, float>::Calibration calibration{};
-};
-
-// Runs a model in float and int8 on random inputs and returns the fraction of outputs within
-// one quantum of the quantized float output (and the largest error).
-template <typename Model, typename In>
-std::pair<double, int> compare_int8_with_float(std::uint64_t seed) {
-  using F = Network<Model, In, float>;
-  using Q = Network<Model, In, std::int8_t>;
-  using Out = typename F::output_shape;
-  auto pair = std::make_unique<Pair<Model, In>>();
-  pair->f.initialize(seed);
-  std::vector<std::byte> storage(F::arena_bytes + Q::arena_bytes + 64);
-  auto* base = reinterpret_cast<std::byte*>(
-      (reinterpret_cast<std::uintptr_t>(storage.data()) + 63) & ~std::uintptr_t{63});
-  std::span<std::byte> arena(base, F::arena_bytes + Q::arena_bytes);
-  std::vector<float> fin(In{}.size()), fout(Out{}.size());
-  std::vector<std::int8_t> qin(In{}.size()), qout(Out{}.size());
-  WeightGenerator gen(seed + 1);
-  const TensorView<const float, In> fin_view(fin.data());
-  const TensorView<float, Out> fout_view(fout.data());
-  // Calibrate on a representative set; values outside the calibrated ranges would saturate and
-  // measure the calibration rather than the arithmetic.
-  for (int i = 0; i < 32; ++i) {
-    for (float& x : fin) x = gen.uniform(-2.0f, 2.0f);
-    EXPECT_EQ(pair->f.calibrate(fin_view, fout_view, arena, pair->calibration), Status::kOk);
-  }
-  EXPECT_EQ(pair->q.quantize_from(pair->f, pair->calibration), Status::kOk);
-  long within = 0;
-  int max_err = 0;
-  for (int i = 0; i < 3; ++i) {
-    for (std::size_t j = 0; j < fin.size(); ++j) {
-      qin[j] = quantize(gen.uniform(-2.0f, 2.0f), pair->q.input_params());
-      fin[j] = dequantize(qin[j], pair->q.input_params());
-    }
-    EXPECT_EQ(pair->f.run(fin_view, fout_view, arena), Status::kOk);
-    EXPECT_EQ(pair->q.run(TensorView<const std::int8_t, In>(qin.data()),
-                          TensorView<std::int8_t, Out>(qout.data()), arena),
-              Status::kOk);
-    for (std::size_t j = 0; j < fout.size(); ++j) {
-      const int err = std::abs(quantize(fout[j], pair->q.output_params()) - qout[j]);
-      within += err <= 1;
-      max_err = std::max(max_err, err);
-    }
-  }
-  return {static_cast<double>(within) / (3.0 * static_cast<double>(fout.size())), max_err};
-}
-
 TEST(MobileNetV2Block, Int8WithinOneQuantumOfFloat) {
   const auto [s1_within, s1_max] =
-      compare_int8_with_float<models::InvertedResidual<16, 16, 6, 1>, Extents<1, 15, 15, 16>>(1);
+      test::compare_int8_with_float<models::InvertedResidual<16, 16, 6, 1>, Extents<1, 15, 15, 16>>(
+          1);
   const auto [s2_within, s2_max] =
-      compare_int8_with_float<models::InvertedResidual<16, 24, 6, 2>, Extents<1, 15, 15, 16>>(2);
+      test::compare_int8_with_float<models::InvertedResidual<16, 24, 6, 2>, Extents<1, 15, 15, 16>>(
+          2);
   const auto [e1_within, e1_max] =
-      compare_int8_with_float<models::InvertedResidual<8, 8, 1, 1>, Extents<1, 7, 5, 8>>(3);
+      test::compare_int8_with_float<models::InvertedResidual<8, 8, 1, 1>, Extents<1, 7, 5, 8>>(3);
   std::printf(
       "within 1 quantum: stride1+residual %.4f (max %d), stride2 %.4f (max %d), "
       "expansion1 %.4f (max %d)\n",

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 
+#include "mote/nn/detail/output_params.h"
 #include "mote/nn/init.h"
 #include "mote/nn/layer.h"
 
@@ -17,7 +18,7 @@ struct ActivationLayer {
   static constexpr Activation kFusedActivation = Act;
 
   template <Shape In, Scalar T, typename P = DefaultProfile>
-  class Impl {
+  class Impl : public detail::SameParams<std::is_same_v<T, std::int8_t>> {
     static constexpr bool kInt8 = std::is_same_v<T, std::int8_t>;
 
    public:
@@ -51,22 +52,13 @@ struct ActivationLayer {
     // The output keeps the input's parameters (TFLite quantizes RELU/RELU6 this way).
     Status quantize_from(const Impl<In, float, P>&, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange>, QuantizeMode mode) requires kInt8 {
-      if (input.validate() != Status::kOk) return Status::kInvalidArgument;
-      if (mode == QuantizeMode::kCommit) {
-        params_ = input;
-        clamp_ = activation_range(Act, input);
-      }
-      return Status::kOk;
-    }
-    QuantParams<std::int8_t> output_params() const requires kInt8 { return params_; }
-    static Result<QuantParams<std::int8_t>> planned_output_params(
-        QuantParams<std::int8_t> input, std::span<const ActivationRange>) requires kInt8 {
-      return input;
+      const Status s = this->adopt(input, mode);
+      if (s == Status::kOk && mode == QuantizeMode::kCommit) clamp_ = activation_range(Act, input);
+      return s;
     }
 
    private:
-    QuantParams<std::int8_t> params_{};
-    ClampRange clamp_{-128, 127};
+    [[no_unique_address]] std::conditional_t<kInt8, ClampRange, NoState> clamp_{};
   };
 };
 
