@@ -19,16 +19,19 @@ namespace {
 using Shape = mote::Extents<1, 56, 56, 24>;
 using Block = mote::models::InvertedResidual<24, 24, /*Expansion=*/6, /*Stride=*/1>;
 using FloatBlock = mote::nn::Network<Block, Shape, float>;
-using Int8Block = mote::nn::Network<Block, Shape, std::int8_t>;
+using Int8Block = mote::nn::Network<Block, Shape, std::int8_t>;  // profile: TfliteReference
+// The same block with TFLite's runtime arithmetic (single rounding in the 1x1 convolutions).
+using RuntimeBlock = mote::nn::Network<Block, Shape, std::int8_t, mote::TfliteRuntime>;
 
 // Large objects (weights, activations) live in static storage: no heap, no big stack frames.
 FloatBlock float_block;
 Int8Block int8_block;
+RuntimeBlock runtime_block;
 alignas(
     64) std::byte arena[FloatBlock::arena_bytes > Int8Block::arena_bytes ? FloatBlock::arena_bytes
                                                                          : Int8Block::arena_bytes];
 mote::Tensor<float, Shape> float_in, float_out;
-mote::Tensor<std::int8_t, Shape> int8_in, int8_out;
+mote::Tensor<std::int8_t, Shape> int8_in, int8_out, runtime_out;
 
 void generate_input(mote::nn::WeightGenerator& gen) {
   for (float& x : float_in) x = gen.uniform(-1.0f, 1.0f) + gen.uniform(-1.0f, 1.0f);
@@ -57,12 +60,15 @@ int main() {
   if (auto s = int8_block.quantize_from(float_block, calibration); s != mote::Status::kOk) {
     return fail("quantize", s);
   }
+  if (auto s = runtime_block.quantize_from(float_block, calibration); s != mote::Status::kOk) {
+    return fail("quantize (runtime profile)", s);
+  }
 
   // Compare on fresh inputs: the float block runs on the dequantized int8 input, and its output
   // is quantized with the int8 block's output parameters.
   const auto in_q = int8_block.input_params();
   const auto out_q = int8_block.output_params();
-  long long within_one = 0, total = 0;
+  long long within_one = 0, total = 0, profile_differences = 0;
   double sum_err = 0.0;
   int max_err = 0;
   for (int i = 0; i < 4; ++i) {
@@ -78,7 +84,12 @@ int main() {
     if (auto s = int8_block.run(int8_in.view(), int8_out.view(), arena); s != mote::Status::kOk) {
       return fail("int8 run", s);
     }
+    if (auto s = runtime_block.run(int8_in.view(), runtime_out.view(), arena);
+        s != mote::Status::kOk) {
+      return fail("int8 run (runtime profile)", s);
+    }
     for (std::size_t j = 0; j < Shape{}.size(); ++j) {
+      profile_differences += int8_out.data()[j] != runtime_out.data()[j];
       const int expected = mote::quantize(float_out.data()[j], out_q);
       const int err = std::abs(expected - int8_out.data()[j]);
       max_err = err > max_err ? err : max_err;
@@ -100,6 +111,8 @@ int main() {
   std::printf(
       "mote MobileNetV2 inverted residual block 56x56x24 -> 144 -> 24 (stride 1, residual)\n");
   std::printf("profile:              %s\n", Int8Block::profile_name());
+  std::printf("vs %s:    %lld of %lld outputs differ (single vs double rounding)\n",
+              RuntimeBlock::profile_name(), profile_differences, total);
   std::printf("int8 vs float:        max error %d quanta, mean %.4f quanta, %.3f%% within 1\n",
               max_err, sum_err / static_cast<double>(total),
               100.0 * static_cast<double>(within_one) / static_cast<double>(total));

@@ -50,7 +50,7 @@ struct ActivationLayer {
     void initialize(WeightGenerator&) requires(!kInt8) {}
 
     // The output keeps the input's parameters (TFLite quantizes RELU/RELU6 this way).
-    Status quantize_from(const Impl<In, float, P>&, QuantParams<std::int8_t> input,
+    Status quantize_from(const auto&, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange>, QuantizeMode mode) requires kInt8 {
       const Status s = this->adopt(input, mode);
       if (s == Status::kOk && mode == QuantizeMode::kCommit) clamp_ = activation_range(Act, input);

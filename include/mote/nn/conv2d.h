@@ -80,7 +80,7 @@ struct Conv2d {
     // Int8 only: quantizes the float layer's weights per output channel, given the input
     // parameters and this layer's calibrated output range (ranges[0]). With kCheck nothing is
     // written; with kCommit nothing is written unless everything is valid.
-    Status quantize_from(const Impl<In, float, P>& f, QuantParams<std::int8_t> input,
+    Status quantize_from(const auto& f, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange> ranges,
                          QuantizeMode mode) requires kInt8 {
       return detail::quantize_layer<Act>(std::span<const float>(f.weights.data(), f.weights.size()),

@@ -76,7 +76,7 @@ struct DepthwiseConv2d {
       for (float& b : bias) b = gen.uniform(-0.1f, 0.1f);
     }
 
-    Status quantize_from(const Impl<In, float, P>& f, QuantParams<std::int8_t> input,
+    Status quantize_from(const auto& f, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange> ranges,
                          QuantizeMode mode) requires kInt8 {
       return detail::quantize_depthwise_layer<Act>(

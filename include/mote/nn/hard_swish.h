@@ -39,7 +39,7 @@ struct HardSwish {
 
     void initialize(WeightGenerator&) requires(!kInt8) {}
 
-    Status quantize_from(const Impl<In, float, P>&, QuantParams<std::int8_t> input,
+    Status quantize_from(const auto&, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange> ranges,
                          QuantizeMode mode) requires kInt8 {
       const Result<QuantParams<std::int8_t>> out = params_from_range(ranges[0]);

@@ -59,7 +59,7 @@ struct Pool2d {
 
     void initialize(WeightGenerator&) requires(!kInt8) {}
 
-    Status quantize_from(const Impl<In, float, P>&, QuantParams<std::int8_t> input,
+    Status quantize_from(const auto&, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange>, QuantizeMode mode) requires kInt8 {
       const Status s = this->adopt(input, mode);
       if (s == Status::kOk && mode == QuantizeMode::kCommit) {
@@ -108,7 +108,7 @@ struct GlobalAveragePool {
 
     void initialize(WeightGenerator&) requires(!kInt8) {}
 
-    Status quantize_from(const Impl<In, float, P>&, QuantParams<std::int8_t> input,
+    Status quantize_from(const auto&, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange> ranges,
                          QuantizeMode mode) requires kInt8 {
       const Result<QuantParams<std::int8_t>> out = params_from_range(ranges[0]);

@@ -54,8 +54,8 @@ struct Residual {
     void initialize(WeightGenerator& gen) requires(!kInt8) { body.initialize(gen); }
 
     // ranges: the body's activations, then the sum's.
-    Status quantize_from(const typename Residual::template Impl<In, float, P>& f,
-                         QuantParams<std::int8_t> input, std::span<const ActivationRange> ranges,
+    Status quantize_from(const auto& f, QuantParams<std::int8_t> input,
+                         std::span<const ActivationRange> ranges,
                          QuantizeMode mode) requires kInt8 {
       if (ranges.size() != activation_count) return Status::kShapeMismatch;
       const auto body_ranges = ranges.first(BodyImpl::activation_count);
