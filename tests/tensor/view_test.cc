@@ -92,5 +92,14 @@ TEST(Tensor, OwnsAlignedStaticStorage) {
   static_assert(decltype(t)::size() == 15);
 }
 
+#if MOTE_DEBUG
+TEST(TensorViewDeathTest, OutOfBoundsAbortsInDebugBuilds) {
+  std::int8_t buf[6] = {};
+  const auto x = make_view(buf, Extents<2, 3>{});
+  EXPECT_DEATH((void)x(1, 3), "mote: assertion failed");
+  EXPECT_DEATH((void)x(2, 0), "mote: assertion failed");
+}
+#endif
+
 }  // namespace
 }  // namespace mote
