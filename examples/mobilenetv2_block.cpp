@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <span>
 
 #include "mote/io/checksum.h"
@@ -44,7 +45,11 @@ int fail(const char* what, mote::Status s) {
 
 }  // namespace
 
-int main() {
+// Usage: mobilenetv2_block [latency_runs]  (default 20)
+int main(int argc, char** argv) {
+  const int runs = argc > 1 ? std::atoi(argv[1]) : 20;
+  if (runs < 1) return fail("latency_runs", mote::Status::kInvalidArgument);
+
   float_block.initialize(/*seed=*/2024);
 
   // Calibrate activation ranges on a few inputs, then quantize the weights per channel.
@@ -100,13 +105,12 @@ int main() {
   }
 
   // Latency: a quick mean for the demo; bench/ has the careful measurement.
-  constexpr int kRuns = 20;
   const auto t0 = std::chrono::steady_clock::now();
-  for (int i = 0; i < kRuns; ++i) {
+  for (int i = 0; i < runs; ++i) {
     if (int8_block.run(int8_in.view(), int8_out.view(), arena) != mote::Status::kOk) return 1;
   }
   const auto t1 = std::chrono::steady_clock::now();
-  const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count() / kRuns;
+  const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count() / runs;
 
   std::printf(
       "mote MobileNetV2 inverted residual block 56x56x24 -> 144 -> 24 (stride 1, residual)\n");
@@ -116,7 +120,7 @@ int main() {
   std::printf("int8 vs float:        max error %d quanta, mean %.4f quanta, %.3f%% within 1\n",
               max_err, sum_err / static_cast<double>(total),
               100.0 * static_cast<double>(within_one) / static_cast<double>(total));
-  std::printf("latency (int8):       %.3f ms per inference (mean of %d)\n", ms, kRuns);
+  std::printf("latency (int8):       %.3f ms per inference (mean of %d)\n", ms, runs);
   std::printf("weight bytes:         %zu int8 (%zu float)\n", Int8Block::weight_bytes(),
               FloatBlock::weight_bytes());
   std::printf("arena bytes:          %zu int8 (%zu float)\n", Int8Block::arena_bytes,
