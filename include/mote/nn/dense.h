@@ -27,7 +27,7 @@ struct Dense {
   using WithActivation = Dense<InFeatures, OutFeatures, A>;
 
   template <Shape In, Scalar T, typename P = DefaultProfile>
-  class Impl {
+  class Impl : public detail::QuantState<std::is_same_v<T, std::int8_t>, OutFeatures> {
     static constexpr std::size_t kFlat = kHeight<In> * kWidth<In> * kChannels<In>;
     static_assert(ShapeCheck<Dense, Features, InFeatures, kFlat>::kOk);
     static constexpr bool kInt8 = std::is_same_v<T, std::int8_t>;
@@ -44,7 +44,6 @@ struct Dense {
 
     Tensor<T, WeightShape> weights;
     std::array<Acc, OutFeatures> bias{};
-    [[no_unique_address]] detail::QuantState<kInt8, OutFeatures> quant;
 
     static constexpr std::size_t weight_bytes() {
       return WeightShape{}.size() * sizeof(T) + sizeof(bias);
@@ -56,9 +55,8 @@ struct Dense {
       const TensorView<const T, FlatIn> x(in.data());
       const TensorView<T, FlatOut> y(out.data());
       if constexpr (kInt8) {
-        const OutputStage<P::kFullyConnected> stage{
-            bias, quant.multipliers, quant.output.zero_point, quant.clamp.min, quant.clamp.max};
-        return ref::fully_connected(x, quant.input.zero_point, weights.view(), y, stage);
+        const auto stage = this->template stage<P::kFullyConnected>(bias);
+        return ref::fully_connected(x, this->input.zero_point, weights.view(), y, stage);
       } else {
         const Status s = ref::fully_connected(x, weights.view(), y, float_activation(Act, bias));
         if (s == Status::kOk) observe(std::span<const float>(out.data(), out.size()));
@@ -77,12 +75,7 @@ struct Dense {
                          QuantizeMode mode) requires kInt8 {
       return detail::quantize_layer<Act>(std::span<const float>(f.weights.data(), f.weights.size()),
                                          f.bias, input, ranges[0], mode, weights.data(), bias,
-                                         quant);
-    }
-    QuantParams<std::int8_t> output_params() const requires kInt8 { return quant.output; }
-    static Result<QuantParams<std::int8_t>> planned_output_params(
-        QuantParams<std::int8_t>, std::span<const ActivationRange> ranges) requires kInt8 {
-      return params_from_range(ranges[0]);
+                                         *this);
     }
   };
 };

@@ -30,7 +30,7 @@ struct DepthwiseConv2d {
   static constexpr Window2d kWindow{Kernel, Kernel, Stride, Stride, 1, 1, Pad, {}};
 
   template <Shape In, Scalar T, typename P = DefaultProfile>
-  class Impl {
+  class Impl : public detail::QuantState<std::is_same_v<T, std::int8_t>, Depth> {
     static_assert(ShapeCheck<DepthwiseConv2d, nn::Channels, Depth, kChannels<In>>::kOk);
     static constexpr std::size_t kOutH = window_output_h(kWindow, kHeight<In>);
     static constexpr std::size_t kOutW = window_output_w(kWindow, kWidth<In>);
@@ -48,7 +48,6 @@ struct DepthwiseConv2d {
 
     Tensor<T, WeightShape> weights;
     std::array<Acc, Depth> bias{};
-    [[no_unique_address]] detail::QuantState<kInt8, Depth> quant;
 
     static constexpr std::size_t weight_bytes() {
       return WeightShape{}.size() * sizeof(T) + sizeof(bias);
@@ -58,9 +57,8 @@ struct DepthwiseConv2d {
     Status run(TensorView<const T, In> in, TensorView<T, output_shape> out,
                std::span<std::byte> /*arena*/, Observer&& observe = {}) const {
       if constexpr (kInt8) {
-        const OutputStage<P::kDepthwise> stage{bias, quant.multipliers, quant.output.zero_point,
-                                               quant.clamp.min, quant.clamp.max};
-        return ref::depthwise_conv2d(in, quant.input.zero_point, weights.view(), out, kWindow,
+        const auto stage = this->template stage<P::kDepthwise>(bias);
+        return ref::depthwise_conv2d(in, this->input.zero_point, weights.view(), out, kWindow,
                                      stage);
       } else {
         const Status s =
@@ -81,12 +79,7 @@ struct DepthwiseConv2d {
                          QuantizeMode mode) requires kInt8 {
       return detail::quantize_depthwise_layer<Act>(
           std::span<const float>(f.weights.data(), f.weights.size()), f.bias, input, ranges[0],
-          mode, weights.data(), bias, quant);
-    }
-    QuantParams<std::int8_t> output_params() const requires kInt8 { return quant.output; }
-    static Result<QuantParams<std::int8_t>> planned_output_params(
-        QuantParams<std::int8_t>, std::span<const ActivationRange> ranges) requires kInt8 {
-      return params_from_range(ranges[0]);
+          mode, weights.data(), bias, *this);
     }
   };
 };

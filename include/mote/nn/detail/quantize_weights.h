@@ -15,7 +15,8 @@
 
 namespace mote::nn::detail {
 
-// What an int8 layer keeps beside its weights; empty for float layers.
+// What an int8 layer with weights keeps beside them (a base of the layer); empty for float
+// layers. Its output parameters come from the calibrated range of its one activation.
 template <bool Int8, std::size_t Channels>
 struct QuantState {};
 
@@ -26,6 +27,17 @@ struct QuantState<true, Channels> {
   QuantParams<std::int8_t> input{};
   QuantParams<std::int8_t> output{};
   ClampRange clamp{-128, 127};
+
+  QuantParams<std::int8_t> output_params() const { return output; }
+  static Result<QuantParams<std::int8_t>> planned_output_params(
+      QuantParams<std::int8_t>, std::span<const ActivationRange> ranges) {
+    return params_from_range(ranges[0]);
+  }
+  // The fused epilogue of a layer whose profile rounds with R.
+  template <Rounding R, std::size_t N>
+  OutputStage<R> stage(const std::array<std::int32_t, N>& bias) const {
+    return OutputStage<R>{bias, multipliers, output.zero_point, clamp.min, clamp.max};
+  }
 };
 
 // Quantizes float weights whose output channel c is found at index i by `channel_of(i)`,
