@@ -30,12 +30,12 @@ HWY_BEFORE_NAMESPACE();
 namespace mote::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-namespace detail {
+namespace requantize_detail {
 
 // True where a per-lane function must be evaluated lane by lane with the scalar reference: the
 // scalar target (one lane, no 64-bit view of a pair of int32 lanes).
 template <class D>
-constexpr bool requantize_lane_by_lane() {
+constexpr bool lane_by_lane() {
   return HWY_TARGET == HWY_SCALAR;
 }
 
@@ -61,7 +61,7 @@ HWY_INLINE hn::Vec<D> odd_to_even(D d, hn::Vec<D> v) {
   return hn::BitCast(d, hn::ShiftRight<32>(hn::BitCast(du64, v)));
 }
 
-}  // namespace detail
+}  // namespace requantize_detail
 
 // Per lane, round(a * b / 2^31) with ties toward +infinity, and INT32_MIN * INT32_MIN saturated to
 // INT32_MAX: gemmlowp SaturatingRoundingDoublingHighMul,
@@ -69,24 +69,29 @@ HWY_INLINE hn::Vec<D> odd_to_even(D d, hn::Vec<D> v) {
 // truncation equals floor((a * b + 2^30) / 2^31), an arithmetic shift of the exact 64-bit product
 // plus 2^30: each pair of lanes is two 32 x 32 -> 64 products (MulEven), bits 31..62 of each sum
 // are the result.
-template <class D>
+// kNonNegativeB: the caller guarantees b >= 0 (a QuantizedMultiplier that passed
+// OutputStage::validate), so the overflow case cannot occur and its test is left out.
+template <bool kNonNegativeB = false, class D>
 HWY_INLINE hn::Vec<D> saturating_rounding_doubling_high_mul(D d, hn::Vec<D> a, hn::Vec<D> b) {
-  if constexpr (detail::requantize_lane_by_lane<D>()) {
-    return detail::map_lanes(d, a, b, b, [](std::int32_t x, std::int32_t y, std::int32_t) {
-      return mote::saturating_rounding_doubling_high_mul(x, y);
-    });
+  if constexpr (requantize_detail::lane_by_lane<D>()) {
+    return requantize_detail::map_lanes(d, a, b, b,
+                                        [](std::int32_t x, std::int32_t y, std::int32_t) {
+                                          return mote::saturating_rounding_doubling_high_mul(x, y);
+                                        });
   } else {
     const hn::Repartition<std::int64_t, D> d64;
     const auto nudge = hn::Set(d64, std::int64_t{1} << 30);
     const auto even = hn::Add(hn::MulEven(a, b), nudge);
-    const auto odd =
-        hn::Add(hn::MulEven(detail::odd_to_even(d, a), detail::odd_to_even(d, b)), nudge);
+    const auto odd = hn::Add(
+        hn::MulEven(requantize_detail::odd_to_even(d, a), requantize_detail::odd_to_even(d, b)),
+        nudge);
     // Even lanes: bits 31..62 shifted down into the low half. Odd lanes: shifted up by one into
     // the high half. Only bit 63 (the sign, equal to bit 62 unless saturating) is dropped.
     const auto lo = hn::BitCast(
         d, hn::ShiftRight<31>(hn::BitCast(hn::RebindToUnsigned<decltype(d64)>(), even)));
     const auto hi = hn::BitCast(d, hn::ShiftLeft<1>(odd));
     const auto result = hn::OddEven(hi, lo);
+    if constexpr (kNonNegativeB) return result;
     // The one overflow: 2^62 + 2^30 gives 2^31, which wraps to INT32_MIN; TFLite saturates.
     const auto min = hn::Set(d, std::numeric_limits<std::int32_t>::min());
     const auto overflow = hn::And(hn::Eq(a, min), hn::Eq(b, min));
@@ -99,11 +104,11 @@ HWY_INLINE hn::Vec<D> saturating_rounding_doubling_high_mul(D d, hn::Vec<D> a, h
 //   (x >> e) + ((x & mask) > (mask >> 1) + (x < 0)),  mask = 2^e - 1 (computed unsigned).
 template <class D>
 HWY_INLINE hn::Vec<D> rounding_divide_by_pot(D d, hn::Vec<D> x, hn::Vec<D> exponent) {
-  if constexpr (detail::requantize_lane_by_lane<D>()) {
-    return detail::map_lanes(d, x, exponent, exponent,
-                             [](std::int32_t v, std::int32_t e, std::int32_t) {
-                               return mote::rounding_divide_by_pot(v, static_cast<int>(e));
-                             });
+  if constexpr (requantize_detail::lane_by_lane<D>()) {
+    return requantize_detail::map_lanes(
+        d, x, exponent, exponent, [](std::int32_t v, std::int32_t e, std::int32_t) {
+          return mote::rounding_divide_by_pot(v, static_cast<int>(e));
+        });
   } else {
     const hn::RebindToUnsigned<D> du;
     const auto one = hn::Set(du, 1u);
@@ -120,11 +125,12 @@ HWY_INLINE hn::Vec<D> rounding_divide_by_pot(D d, hn::Vec<D> x, hn::Vec<D> expon
 // mote::multiply_by_quantized_multiplier<R>(x, {multiplier, shift}); shift in [-31, 30].
 // kDouble: SRDHM(x << max(shift, 0) (wrapping), M), then RoundingDivideByPOT by max(-shift, 0).
 // kSingle: (x * M + 2^(30 - shift)) >> (31 - shift) in 64 bits, saturated to int32.
-template <Rounding R, class D>
+// kNonNegativeMultiplier: every multiplier lane is >= 0 (validated stages); saves a test.
+template <Rounding R, bool kNonNegativeMultiplier = false, class D>
 HWY_INLINE hn::Vec<D> multiply_by_quantized_multiplier(D d, hn::Vec<D> x, hn::Vec<D> multiplier,
                                                        hn::Vec<D> shift) {
-  if constexpr (detail::requantize_lane_by_lane<D>()) {
-    return detail::map_lanes(
+  if constexpr (requantize_detail::lane_by_lane<D>()) {
+    return requantize_detail::map_lanes(
         d, x, multiplier, shift, [](std::int32_t v, std::int32_t m, std::int32_t s) {
           return mote::multiply_by_quantized_multiplier<R>(v, QuantizedMultiplier{m, s});
         });
@@ -135,8 +141,9 @@ HWY_INLINE hn::Vec<D> multiply_by_quantized_multiplier(D d, hn::Vec<D> x, hn::Ve
     const auto right_shift = hn::Max(hn::Neg(shift), zero);
     // Shift as unsigned so that the wrap of TFLite's int32 multiplication is defined.
     const auto shifted = hn::BitCast(d, (hn::BitCast(du, x) << hn::BitCast(du, left_shift)));
-    return rounding_divide_by_pot(d, saturating_rounding_doubling_high_mul(d, shifted, multiplier),
-                                  right_shift);
+    return rounding_divide_by_pot(
+        d, saturating_rounding_doubling_high_mul<kNonNegativeMultiplier>(d, shifted, multiplier),
+        right_shift);
   } else {
     const hn::Repartition<std::int64_t, D> d64;
     const hn::RebindToUnsigned<decltype(d64)> du64;
@@ -150,7 +157,8 @@ HWY_INLINE hn::Vec<D> multiply_by_quantized_multiplier(D d, hn::Vec<D> x, hn::Ve
     const auto round_odd = (one << hn::Sub(total_odd, one));
     // |x * M| < 2^62 and the rounding term is at most 2^61: no 64-bit overflow.
     auto even = hn::Add(hn::MulEven(x, multiplier), round_even) >> total_even;
-    auto odd = hn::Add(hn::MulEven(detail::odd_to_even(d, x), detail::odd_to_even(d, multiplier)),
+    auto odd = hn::Add(hn::MulEven(requantize_detail::odd_to_even(d, x),
+                                   requantize_detail::odd_to_even(d, multiplier)),
                        round_odd) >>
                total_odd;
     const auto lo = hn::Set(d64, std::numeric_limits<std::int32_t>::min());
@@ -165,11 +173,11 @@ HWY_INLINE hn::Vec<D> multiply_by_quantized_multiplier(D d, hn::Vec<D> x, hn::Ve
 // mote::requantize<R, Out>. The clamp bounds lie inside the output type, so the result narrows
 // exactly (hn::DemoteTo to int8 or uint8). The sum cannot wrap: it is done after clamping the
 // product to [INT32_MIN + 2^8, INT32_MAX - 2^8], outside every 8- and 16-bit range.
-template <Rounding R, class D>
+template <Rounding R, bool kNonNegativeMultiplier = false, class D>
 HWY_INLINE hn::Vec<D> requantize(D d, hn::Vec<D> acc, hn::Vec<D> multiplier, hn::Vec<D> shift,
                                  hn::Vec<D> zero_point, hn::Vec<D> clamp_min,
                                  hn::Vec<D> clamp_max) {
-  auto y = multiply_by_quantized_multiplier<R>(d, acc, multiplier, shift);
+  auto y = multiply_by_quantized_multiplier<R, kNonNegativeMultiplier>(d, acc, multiplier, shift);
   constexpr std::int32_t kGuard = 1 << 16;
   y = hn::Min(hn::Max(y, hn::Set(d, std::numeric_limits<std::int32_t>::min() + kGuard)),
               hn::Set(d, std::numeric_limits<std::int32_t>::max() - kGuard));
