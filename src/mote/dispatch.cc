@@ -9,9 +9,11 @@
 #include <hwy/highway.h>
 
 #include "mote/simd/target_hwy-inl.h"
+#include "mote/kernels/gemm/gemm_hwy-inl.h"
 
 #if HWY_ONCE
 #include "mote/simd/dispatch.h"
+#include "mote/kernels/gemm/gemm.h"
 
 namespace mote {
 
@@ -29,6 +31,13 @@ void force_simd_target(std::int64_t target) {
   // Highway 1.0.3 re-initialises dispatch lazily without SVE_256/SVE2_128 after the call
   // above; updating the chosen target explicitly keeps every compiled target reachable.
   hwy::GetChosenTarget().Update(hwy::SupportedTargets());
+}
+
+HWY_EXPORT(GemmS8Rows);
+
+void detail::gemm_s8_rows(const GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                          std::size_t p_begin, std::size_t p_end) {
+  HWY_DYNAMIC_DISPATCH(GemmS8Rows)(args, m_begin, m_end, p_begin, p_end);
 }
 
 }  // namespace mote

@@ -1,0 +1,488 @@
+// Per-target int8 GEMM over packed weights (gemm_pack.h): C = requant(A B^T + bias), bit-exact
+// with mote::ref::gemm. AVX3_DL: vpdpbusd zmm micro-kernel with a fused vector epilogue;
+// AVX3 and AVX2: exact int16 vpmaddwd micro-kernel (no vpmaddubsw: it saturates); NEON with
+// dotprod: sdot; every other target: a generic Highway kernel with a scalar epilogue.
+#if defined(MOTE_KERNELS_GEMM_GEMM_HWY_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef MOTE_KERNELS_GEMM_GEMM_HWY_INL_H_
+#undef MOTE_KERNELS_GEMM_GEMM_HWY_INL_H_
+#else
+#define MOTE_KERNELS_GEMM_GEMM_HWY_INL_H_
+#endif
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "mote/kernels/gemm/detail/gemm_args.h"
+#include "mote/simd/hwy.h"
+
+#if HWY_TARGET == HWY_AVX3_DL || HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX2
+#include <immintrin.h>
+#endif
+#if HWY_TARGET == HWY_NEON && defined(__ARM_FEATURE_DOTPROD)
+#include <arm_neon.h>
+#endif
+
+HWY_BEFORE_NAMESPACE();
+namespace mote::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+// Four consecutive bytes of A as one little-endian word; `count` < 4 reads only that many
+// (the K tail) and leaves the others zero.
+inline std::uint32_t GemmLoadA4(const std::int8_t* p, std::size_t count = 4) {
+  std::uint32_t w = 0;
+  std::memcpy(&w, p, count);
+  return w;
+}
+
+// The per-column constants of detail::column_requant for up to 64 columns (four panels), in
+// the order the x86 epilogues read them: int32 arrays by column; int64 arrays split by column
+// parity (even[i] is column 2i, odd[i] column 2i + 1), matching _mm*_mul_epi32's lanes.
+struct alignas(64) GemmEpilogueTable {
+  std::int32_t multiplier[64];
+  std::int32_t multiplier_odd[64];  // multiplier of column 2i + 1 at position 2i
+  std::int32_t post_shift[64];      // shift - 32, or 0 for shift 31 (pre-doubled)
+  std::int64_t add_even[32], add_odd[32];
+  std::int64_t threshold_even[32], threshold_odd[32];
+  std::int64_t pre_even[32], pre_odd[32];  // 1 for shift 31: doubled before taking bits 32..63
+};
+
+// Columns col0 .. col0 + count - 1 (count <= 64, a multiple of 16) at positions 0 .. count - 1;
+// columns past N repeat the last one (they are computed but never stored).
+inline void GemmFillEpilogueTable(const detail::GemmArgs& args, std::size_t col0, std::size_t count,
+                                  GemmEpilogueTable& t) {
+  for (std::size_t j = 0; j < count; ++j) {
+    const std::size_t n = col0 + j < args.b.n ? col0 + j : args.b.n - 1;
+    const detail::ColumnRequant q =
+        detail::column_requant(args.multipliers[args.per_channel ? n : 0], args.rounding);
+    t.multiplier[j] = q.multiplier;
+    t.multiplier_odd[j] = 0;
+    if (j % 2 == 1) t.multiplier_odd[j - 1] = q.multiplier;
+    const bool is31 = q.shift == 31;
+    t.post_shift[j] = is31 ? 0 : q.shift - 32;
+    std::int64_t* add = j % 2 == 0 ? t.add_even : t.add_odd;
+    std::int64_t* threshold = j % 2 == 0 ? t.threshold_even : t.threshold_odd;
+    std::int64_t* pre = j % 2 == 0 ? t.pre_even : t.pre_odd;
+    add[j / 2] = q.add;
+    threshold[j / 2] = q.threshold;
+    pre[j / 2] = is31 ? 1 : 0;
+  }
+}
+
+// ------------------------------------------------------------------------------------------
+// Generic kernel (every target): int32 lanes = columns. Each lane of a packed (panel, group)
+// vector holds one column's four weights; shifts extract them sign-extended, and each is
+// multiplied by a broadcast signed activation. The accumulator starts at
+// bias + 128 * column_sum (the packed bias assumes activations flipped to a + 128).
+// The epilogue is scalar (detail::gemm_output).
+
+inline void GemmRowsGeneric(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                            std::size_t p_begin, std::size_t p_end) {
+  const hn::CappedTag<std::int32_t, kGemmPanelColumns> d;
+  const std::size_t lanes = hn::Lanes(d);
+  const std::size_t depth = args.b.packed_depth();
+  const std::size_t groups = args.b.k / kGemmDepthGroup;
+  const std::size_t tail = args.b.k % kGemmDepthGroup;
+  constexpr std::size_t kRows = 4;
+  HWY_ALIGN std::int32_t out[kRows][kGemmPanelColumns];
+  for (std::size_t p = p_begin; p < p_end; ++p) {
+    const std::int8_t* panel = args.b.weights + p * depth * kGemmPanelColumns;
+    const std::size_t col0 = p * kGemmPanelColumns;
+    for (std::size_t m0 = m_begin; m0 < m_end; m0 += kRows) {
+      const std::size_t rows = m_end - m0 < kRows ? m_end - m0 : kRows;
+      const std::int8_t* a[kRows];
+      for (std::size_t r = 0; r < kRows; ++r) {
+        a[r] = args.a + (m0 + (r < rows ? r : rows - 1)) * args.a_stride;
+      }
+      for (std::size_t j = 0; j < kGemmPanelColumns; j += lanes) {
+        const auto init =
+            hn::Add(hn::LoadU(d, args.b.bias + col0 + j),
+                    hn::ShiftLeft<7>(hn::LoadU(d, args.b.column_sums + col0 + j)));  // + 128 * sum
+        auto acc0 = init, acc1 = init, acc2 = init, acc3 = init;
+        for (std::size_t g = 0; g <= groups; ++g) {
+          if (g == groups && tail == 0) break;
+          const std::size_t count = g < groups ? kGemmDepthGroup : tail;
+          // Four weights per int32 lane; x86 and NEON loads may alias, scalar ones use memcpy.
+          const auto w = hn::LoadU(d, reinterpret_cast<const std::int32_t*>(
+                                          panel + (g * kGemmPanelColumns + j) * kGemmDepthGroup));
+          const auto b0 = hn::ShiftRight<24>(hn::ShiftLeft<24>(w));
+          const auto b1 = hn::ShiftRight<24>(hn::ShiftLeft<16>(w));
+          const auto b2 = hn::ShiftRight<24>(hn::ShiftLeft<8>(w));
+          const auto b3 = hn::ShiftRight<24>(w);
+          auto step = [&](auto acc, const std::int8_t* row) {
+            std::int8_t x[4] = {0, 0, 0, 0};
+            std::memcpy(x, row + g * kGemmDepthGroup, count);
+            acc = hn::Add(acc, hn::Mul(b0, hn::Set(d, x[0])));
+            acc = hn::Add(acc, hn::Mul(b1, hn::Set(d, x[1])));
+            acc = hn::Add(acc, hn::Mul(b2, hn::Set(d, x[2])));
+            return hn::Add(acc, hn::Mul(b3, hn::Set(d, x[3])));
+          };
+          acc0 = step(acc0, a[0]);
+          acc1 = step(acc1, a[1]);
+          acc2 = step(acc2, a[2]);
+          acc3 = step(acc3, a[3]);
+        }
+        hn::Store(acc0, d, out[0] + j);
+        hn::Store(acc1, d, out[1] + j);
+        hn::Store(acc2, d, out[2] + j);
+        hn::Store(acc3, d, out[3] + j);
+      }
+      const std::size_t cols =
+          args.b.n - col0 < kGemmPanelColumns ? args.b.n - col0 : kGemmPanelColumns;
+      for (std::size_t r = 0; r < rows; ++r) {
+        std::int8_t* c = args.c + (m0 + r) * args.c_stride + col0;
+        for (std::size_t j = 0; j < cols; ++j)
+          c[j] = detail::gemm_output(args, out[r][j], col0 + j);
+      }
+    }
+  }
+}
+
+#if HWY_TARGET == HWY_AVX3_DL
+// ------------------------------------------------------------------------------------------
+// AVX-512 VNNI. vpdpbusd multiplies unsigned by signed bytes: activations are flipped
+// (a ^ 0x80 = a + 128 as uint8) after the broadcast, and the packed bias compensates. Only the
+// 512-bit (EVEX) form is used: the 256-bit one is VEX-encoded under AVX3_DL's flags, and CPUs
+// with AVX-512 VNNI but no AVX-VNNI (Zen 4, Cascade Lake) fault on it.
+#define MOTE_GEMM_VNNI_TARGET \
+  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,bmi2")))
+
+// Requantizes 16 columns (see detail::column_requant) to int32 lanes, before the zero point.
+MOTE_GEMM_VNNI_TARGET inline __m512i GemmRequant512(__m512i x, const GemmEpilogueTable& t,
+                                                    std::size_t j, bool tie_correction,
+                                                    bool shift31) {
+  const __m512i x_odd = _mm512_shuffle_epi32(x, _MM_PERM_DDBB);  // odd lanes to even positions
+  __m512i even = _mm512_mul_epi32(x, _mm512_load_si512(t.multiplier + j));
+  __m512i odd = _mm512_mul_epi32(x_odd, _mm512_load_si512(t.multiplier_odd + j));
+  if (tie_correction) {
+    const __mmask8 ke = _mm512_cmplt_epi64_mask(even, _mm512_load_si512(t.threshold_even + j / 2));
+    const __mmask8 ko = _mm512_cmplt_epi64_mask(odd, _mm512_load_si512(t.threshold_odd + j / 2));
+    const __m512i two31 = _mm512_set1_epi64(std::int64_t{1} << 31);
+    even = _mm512_mask_sub_epi64(even, ke, even, two31);
+    odd = _mm512_mask_sub_epi64(odd, ko, odd, two31);
+  }
+  even = _mm512_add_epi64(even, _mm512_load_si512(t.add_even + j / 2));
+  odd = _mm512_add_epi64(odd, _mm512_load_si512(t.add_odd + j / 2));
+  if (shift31) {
+    even = _mm512_sllv_epi64(even, _mm512_load_si512(t.pre_even + j / 2));
+    odd = _mm512_sllv_epi64(odd, _mm512_load_si512(t.pre_odd + j / 2));
+  }
+  // Bits 32..63 of each product: even columns from `even`'s high halves, odd from `odd`'s.
+  const __m512i high = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
+  return _mm512_srav_epi32(high, _mm512_load_si512(t.post_shift + j));
+}
+
+// An MR x (16 NV) tile: rows m0 .. m0 + rows - 1 (rows <= MR; missing rows repeat the last and
+// are not stored), panels p .. p + NV - 1, `cols` valid columns. The whole K loop and the
+// epilogue stay in this function so that the call is not in the inner loop.
+template <int MR, int NV>
+MOTE_GEMM_VNNI_TARGET void GemmTileVnni(const detail::GemmArgs& args, std::size_t m0,
+                                        std::size_t rows, std::size_t p, std::size_t cols,
+                                        const GemmEpilogueTable& t) {
+  const std::size_t depth = args.b.packed_depth();
+  const std::size_t panel_bytes = depth * kGemmPanelColumns;
+  const std::int8_t* b = args.b.weights + p * panel_bytes;
+  const std::int8_t* a[MR];
+  for (int r = 0; r < MR; ++r) {
+    a[r] = args.a + (m0 + (static_cast<std::size_t>(r) < rows ? r : rows - 1)) * args.a_stride;
+  }
+  __m512i acc[MR][NV];
+  for (int v = 0; v < NV; ++v) {
+    const __m512i bias = _mm512_loadu_si512(args.b.bias + (p + v) * kGemmPanelColumns);
+    for (int r = 0; r < MR; ++r) acc[r][v] = bias;
+  }
+  const __m512i flip = _mm512_set1_epi32(static_cast<int>(0x80808080u));
+  const std::size_t groups = args.b.k / kGemmDepthGroup;
+  for (std::size_t g = 0; g < groups; ++g) {
+    __m512i w[NV];
+    for (int v = 0; v < NV; ++v) {
+      w[v] = _mm512_loadu_si512(b + v * panel_bytes + g * kGemmDepthGroup * kGemmPanelColumns);
+    }
+    for (int r = 0; r < MR; ++r) {
+      const __m512i x = _mm512_xor_si512(
+          _mm512_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + g * kGemmDepthGroup))), flip);
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, w[v]);
+    }
+  }
+  if (const std::size_t tail = args.b.k % kGemmDepthGroup; tail != 0) {
+    __m512i w[NV];
+    for (int v = 0; v < NV; ++v) {
+      w[v] = _mm512_loadu_si512(b + v * panel_bytes + groups * kGemmDepthGroup * kGemmPanelColumns);
+    }
+    for (int r = 0; r < MR; ++r) {
+      // Bytes past K are zero before the flip; their weights are zero, so they add nothing.
+      const __m512i x = _mm512_xor_si512(
+          _mm512_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + groups * kGemmDepthGroup, tail))),
+          flip);
+      for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, w[v]);
+    }
+  }
+
+  const std::size_t col0 = p * kGemmPanelColumns;
+  if (!args.vector_epilogue) {  // a multiplier >= 1: scalar requantization
+    alignas(64) std::int32_t out[NV * kGemmPanelColumns];
+    for (std::size_t r = 0; r < rows; ++r) {
+      for (int v = 0; v < NV; ++v) _mm512_store_si512(out + v * kGemmPanelColumns, acc[r][v]);
+      std::int8_t* c = args.c + (m0 + r) * args.c_stride + col0;
+      for (std::size_t j = 0; j < cols; ++j) c[j] = detail::gemm_output(args, out[j], col0 + j);
+    }
+    return;
+  }
+  const __m512i zero_point = _mm512_set1_epi16(static_cast<std::int16_t>(args.zero_point));
+  const __m512i lo = _mm512_set1_epi8(static_cast<char>(args.clamp_min));
+  const __m512i hi = _mm512_set1_epi8(static_cast<char>(args.clamp_max));
+  // packs interleave 128-bit lanes: dword 4L + v holds columns 4L .. 4L + 3 of vector v.
+  const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+  const __mmask64 store_mask = cols >= 64 ? ~__mmask64{0} : (__mmask64{1} << cols) - 1;
+  for (std::size_t r = 0; r < rows; ++r) {
+    __m512i y[4];
+    for (int v = 0; v < 4; ++v) {
+      y[v] = v < NV ? GemmRequant512(acc[r][v], t, v * kGemmPanelColumns, args.tie_correction,
+                                     args.shift31)
+                    : _mm512_setzero_si512();
+    }
+    // int32 -> int16 -> int8 with saturation, zero point added in int16 (saturating): each
+    // step is monotone and the clamp range lies inside int8, so this equals
+    // clamp(y + zero_point) computed exactly.
+    const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(y[0], y[1]), zero_point);
+    const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(y[2], y[3]), zero_point);
+    __m512i bytes = _mm512_packs_epi16(p01, p23);
+    bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, lo), hi);
+    bytes = _mm512_permutexvar_epi32(order, bytes);
+    _mm512_mask_storeu_epi8(args.c + (m0 + r) * args.c_stride + col0, store_mask, bytes);
+  }
+}
+
+template <int MR, int NV>
+inline void GemmPanelsVnni(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                           std::size_t p, const GemmEpilogueTable& t) {
+  const std::size_t col0 = p * kGemmPanelColumns;
+  const std::size_t left = args.b.n - col0;
+  const std::size_t cols = left < NV * kGemmPanelColumns ? left : NV * kGemmPanelColumns;
+  for (std::size_t m = m_begin; m < m_end; m += MR) {
+    const std::size_t rows = m_end - m < MR ? m_end - m : MR;
+    GemmTileVnni<MR, NV>(args, m, rows, p, cols, t);
+  }
+}
+
+inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                     std::size_t p_begin, std::size_t p_end) {
+  GemmEpilogueTable table;
+  bool filled = false;
+  for (std::size_t p = p_begin; p < p_end; p += 4) {
+    const std::size_t nv = p_end - p < 4 ? p_end - p : 4;
+    // Per-tensor tables are the same for every column: filled once.
+    if (args.vector_epilogue && (args.per_channel || !filled)) {
+      GemmFillEpilogueTable(args, p * kGemmPanelColumns, 64, table);
+      filled = true;
+    }
+    switch (nv) {
+      case 4:
+        GemmPanelsVnni<6, 4>(args, m_begin, m_end, p, table);
+        break;
+      case 3:
+        GemmPanelsVnni<8, 3>(args, m_begin, m_end, p, table);
+        break;
+      case 2:
+        GemmPanelsVnni<12, 2>(args, m_begin, m_end, p, table);
+        break;
+      default:
+        GemmPanelsVnni<12, 1>(args, m_begin, m_end, p, table);
+        break;
+    }
+  }
+}
+#undef MOTE_GEMM_VNNI_TARGET
+
+#elif HWY_TARGET == HWY_AVX3 || HWY_TARGET == HWY_AVX2
+// ------------------------------------------------------------------------------------------
+// AVX2 (and AVX-512 without VNNI, where 256-bit vpmaddwd is as fast on the CPUs measured):
+// exact int16 products. Weights are sign-extended to int16 (vpmovsxbw: 4 columns x 4 bytes
+// per vector) and activations too (4 bytes broadcast, so every column sees a0..a3); vpmaddwd
+// sums pairs into int32, leaving each column in two lanes that vphaddd joins in the epilogue.
+// |a b + a' b'| <= 2 * 128 * 128: no saturation anywhere. The accumulators start at zero and
+// the bias + 128 * column_sum is added after the join (activations are not flipped).
+
+// Requantizes 8 columns (see detail::column_requant) to int32 lanes, before the zero point.
+inline __m256i GemmRequant256(__m256i x, const GemmEpilogueTable& t, std::size_t j,
+                              bool tie_correction, bool shift31) {
+  const __m256i x_odd = _mm256_shuffle_epi32(x, 0xF5);
+  __m256i even =
+      _mm256_mul_epi32(x, _mm256_load_si256(reinterpret_cast<const __m256i*>(t.multiplier + j)));
+  __m256i odd = _mm256_mul_epi32(
+      x_odd, _mm256_load_si256(reinterpret_cast<const __m256i*>(t.multiplier_odd + j)));
+  if (tie_correction) {
+    // cmpgt yields -1 (all ones); shifted left by 31 that is -2^31.
+    const __m256i ce = _mm256_cmpgt_epi64(
+        _mm256_load_si256(reinterpret_cast<const __m256i*>(t.threshold_even + j / 2)), even);
+    const __m256i co = _mm256_cmpgt_epi64(
+        _mm256_load_si256(reinterpret_cast<const __m256i*>(t.threshold_odd + j / 2)), odd);
+    even = _mm256_add_epi64(even, _mm256_slli_epi64(ce, 31));
+    odd = _mm256_add_epi64(odd, _mm256_slli_epi64(co, 31));
+  }
+  even = _mm256_add_epi64(even,
+                          _mm256_load_si256(reinterpret_cast<const __m256i*>(t.add_even + j / 2)));
+  odd =
+      _mm256_add_epi64(odd, _mm256_load_si256(reinterpret_cast<const __m256i*>(t.add_odd + j / 2)));
+  if (shift31) {
+    even = _mm256_sllv_epi64(
+        even, _mm256_load_si256(reinterpret_cast<const __m256i*>(t.pre_even + j / 2)));
+    odd = _mm256_sllv_epi64(odd,
+                            _mm256_load_si256(reinterpret_cast<const __m256i*>(t.pre_odd + j / 2)));
+  }
+  const __m256i high = _mm256_blend_epi32(_mm256_shuffle_epi32(even, 0xF5), odd, 0xAA);
+  return _mm256_srav_epi32(high,
+                           _mm256_load_si256(reinterpret_cast<const __m256i*>(t.post_shift + j)));
+}
+
+template <int MR>
+inline void GemmTileAvx2(const detail::GemmArgs& args, std::size_t m0, std::size_t rows,
+                         std::size_t p, std::size_t cols, const GemmEpilogueTable& t) {
+  const std::size_t depth = args.b.packed_depth();
+  const std::int8_t* b = args.b.weights + p * depth * kGemmPanelColumns;
+  const std::int8_t* a[MR];
+  for (int r = 0; r < MR; ++r) {
+    a[r] = args.a + (m0 + (static_cast<std::size_t>(r) < rows ? r : rows - 1)) * args.a_stride;
+  }
+  __m256i acc[MR][4];
+  for (int r = 0; r < MR; ++r) {
+    for (int q = 0; q < 4; ++q) acc[r][q] = _mm256_setzero_si256();
+  }
+  const std::size_t groups = args.b.k / kGemmDepthGroup;
+  const std::size_t tail = args.b.k % kGemmDepthGroup;
+  const std::size_t steps = groups + (tail != 0 ? 1 : 0);
+  for (std::size_t g = 0; g < steps; ++g) {
+    const std::size_t count = g < groups ? kGemmDepthGroup : tail;
+    __m256i x[MR];
+    for (int r = 0; r < MR; ++r) {
+      x[r] = _mm256_cvtepi8_epi16(
+          _mm_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + g * kGemmDepthGroup, count))));
+    }
+    const std::int8_t* w = b + g * kGemmDepthGroup * kGemmPanelColumns;
+    for (int q = 0; q < 4; ++q) {
+      const __m256i wq =
+          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + q * 16)));
+      for (int r = 0; r < MR; ++r) {
+        acc[r][q] = _mm256_add_epi32(acc[r][q], _mm256_madd_epi16(wq, x[r]));
+      }
+    }
+  }
+
+  const std::size_t col0 = p * kGemmPanelColumns;
+  const __m256i* bias = reinterpret_cast<const __m256i*>(args.b.bias + col0);
+  const __m256i* sums = reinterpret_cast<const __m256i*>(args.b.column_sums + col0);
+  const __m256i init0 =
+      _mm256_add_epi32(_mm256_loadu_si256(bias), _mm256_slli_epi32(_mm256_loadu_si256(sums), 7));
+  const __m256i init1 = _mm256_add_epi32(_mm256_loadu_si256(bias + 1),
+                                         _mm256_slli_epi32(_mm256_loadu_si256(sums + 1), 7));
+  const __m256i zero_point = _mm256_set1_epi16(static_cast<std::int16_t>(args.zero_point));
+  const __m256i lo = _mm256_set1_epi8(static_cast<char>(args.clamp_min));
+  const __m256i hi = _mm256_set1_epi8(static_cast<char>(args.clamp_max));
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+  for (std::size_t r = 0; r < rows; ++r) {
+    // hadd: [c0 c1 c4 c5 | c2 c3 c6 c7]; the 64-bit permute restores column order.
+    const __m256i x0 = _mm256_add_epi32(
+        _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[r][0], acc[r][1]), 0xD8), init0);
+    const __m256i x1 = _mm256_add_epi32(
+        _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[r][2], acc[r][3]), 0xD8), init1);
+    std::int8_t* c = args.c + (m0 + r) * args.c_stride + col0;
+    if (!args.vector_epilogue) {
+      alignas(32) std::int32_t out[16];
+      _mm256_store_si256(reinterpret_cast<__m256i*>(out), x0);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(out + 8), x1);
+      for (std::size_t j = 0; j < cols; ++j) c[j] = detail::gemm_output(args, out[j], col0 + j);
+      continue;
+    }
+    const __m256i y0 = GemmRequant256(x0, t, 0, args.tie_correction, args.shift31);
+    const __m256i y1 = GemmRequant256(x1, t, 8, args.tie_correction, args.shift31);
+    // Saturating narrowing with the zero point added in int16: see the AVX3_DL kernel.
+    const __m256i p = _mm256_adds_epi16(_mm256_packs_epi32(y0, y1), zero_point);
+    __m256i bytes = _mm256_packs_epi16(p, p);
+    bytes = _mm256_min_epi8(_mm256_max_epi8(bytes, lo), hi);
+    bytes = _mm256_permutevar8x32_epi32(bytes, order);
+    const __m128i out = _mm256_castsi256_si128(bytes);
+    if (cols >= 16) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(c), out);
+    } else {
+      alignas(16) std::int8_t tmp[16];
+      _mm_store_si128(reinterpret_cast<__m128i*>(tmp), out);
+      std::memcpy(c, tmp, cols);
+    }
+  }
+}
+
+inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                     std::size_t p_begin, std::size_t p_end) {
+  constexpr int kRows = 3;
+  GemmEpilogueTable table;
+  bool filled = false;
+  for (std::size_t p = p_begin; p < p_end; ++p) {
+    const std::size_t col0 = p * kGemmPanelColumns;
+    if (args.vector_epilogue && (args.per_channel || !filled)) {
+      GemmFillEpilogueTable(args, col0, kGemmPanelColumns, table);
+      filled = true;
+    }
+    const std::size_t left = args.b.n - col0;
+    const std::size_t cols = left < kGemmPanelColumns ? left : kGemmPanelColumns;
+    for (std::size_t m = m_begin; m < m_end; m += kRows) {
+      const std::size_t rows = m_end - m < kRows ? m_end - m : kRows;
+      GemmTileAvx2<kRows>(args, m, rows, p, cols, table);
+    }
+  }
+}
+
+#elif HWY_TARGET == HWY_NEON && defined(__ARM_FEATURE_DOTPROD)
+// ------------------------------------------------------------------------------------------
+// NEON with the dot-product extension: sdot multiplies signed by signed bytes, four per int32
+// lane, exactly the packed layout; activations stay signed and the accumulator starts at
+// bias + 128 * column_sum. Scalar epilogue.
+inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                     std::size_t p_begin, std::size_t p_end) {
+  const std::size_t depth = args.b.packed_depth();
+  const std::size_t groups = args.b.k / kGemmDepthGroup;
+  const std::size_t tail = args.b.k % kGemmDepthGroup;
+  const std::size_t steps = groups + (tail != 0 ? 1 : 0);
+  for (std::size_t p = p_begin; p < p_end; ++p) {
+    const std::int8_t* b = args.b.weights + p * depth * kGemmPanelColumns;
+    const std::size_t col0 = p * kGemmPanelColumns;
+    const std::size_t left = args.b.n - col0;
+    const std::size_t cols = left < kGemmPanelColumns ? left : kGemmPanelColumns;
+    int32x4_t init[4];
+    for (int q = 0; q < 4; ++q) {
+      init[q] = vaddq_s32(vld1q_s32(args.b.bias + col0 + 4 * q),
+                          vshlq_n_s32(vld1q_s32(args.b.column_sums + col0 + 4 * q), 7));
+    }
+    for (std::size_t m = m_begin; m < m_end; ++m) {
+      const std::int8_t* a = args.a + m * args.a_stride;
+      int32x4_t acc[4] = {init[0], init[1], init[2], init[3]};
+      for (std::size_t g = 0; g < steps; ++g) {
+        const std::size_t count = g < groups ? kGemmDepthGroup : tail;
+        const int8x16_t x = vreinterpretq_s8_u32(vdupq_n_u32(GemmLoadA4(a + g * 4, count)));
+        const std::int8_t* w = b + g * kGemmDepthGroup * kGemmPanelColumns;
+        for (int q = 0; q < 4; ++q) acc[q] = vdotq_s32(acc[q], vld1q_s8(w + 16 * q), x);
+      }
+      alignas(16) std::int32_t out[16];
+      for (int q = 0; q < 4; ++q) vst1q_s32(out + 4 * q, acc[q]);
+      std::int8_t* c = args.c + m * args.c_stride + col0;
+      for (std::size_t j = 0; j < cols; ++j) c[j] = detail::gemm_output(args, out[j], col0 + j);
+    }
+  }
+}
+
+#else
+inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                     std::size_t p_begin, std::size_t p_end) {
+  GemmRowsGeneric(args, m_begin, m_end, p_begin, p_end);
+}
+#endif
+
+// The dispatched entry point: rows [m_begin, m_end) x panels [p_begin, p_end) of C.
+inline void GemmS8Rows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                       std::size_t p_begin, std::size_t p_end) {
+  GemmRows(args, m_begin, m_end, p_begin, p_end);
+}
+
+}  // namespace mote::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // MOTE_KERNELS_GEMM_GEMM_HWY_INL_H_
