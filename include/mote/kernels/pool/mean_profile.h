@@ -20,9 +20,8 @@ namespace mote::ref {
 
 // The prepared form of an int8 MEAN under profile P: MeanIntegerParams or MeanParams.
 template <Profile P>
-using MeanParamsFor =
-    std::conditional_t<P::kMeanArithmetic == MeanArithmetic::kIntegerDivision, MeanIntegerParams,
-                       MeanParams>;
+using MeanParamsFor = std::conditional_t<P::kMeanArithmetic == MeanArithmetic::kIntegerDivision,
+                                         MeanIntegerParams, MeanParams>;
 
 // Prepares an int8 MEAN over an H x W plane as P's runtime does; see make_mean_integer_params
 // and make_mean_params for the errors.

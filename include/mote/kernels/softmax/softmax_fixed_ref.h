@@ -22,7 +22,7 @@
 namespace mote {
 namespace detail {
 
-inline constexpr int kSoftmaxScaledDiffIntegerBits = 5;   // exp input: Q5.26
+inline constexpr int kSoftmaxScaledDiffIntegerBits = 5;     // exp input: Q5.26
 inline constexpr int kSoftmaxAccumulationIntegerBits = 12;  // sum of exps: Q12.19
 
 // x * multiplier * 2^left_shift, TFLite MultiplyByQuantizedMultiplierGreaterThanOne: by default
@@ -158,12 +158,12 @@ namespace ref {
 template <Rounding R, View In, View Out>
 requires std::same_as<typename In::value_type, std::int8_t> &&
     std::same_as<typename Out::element_type, std::int8_t> &&(In::rank() >= 1)
-        [[nodiscard]] constexpr Status softmax_fixed(In in, Out out,
-                                                     const SoftmaxFixedParams<R>& p) {
+        [[nodiscard]] constexpr Status
+    softmax_fixed(In in, Out out, const SoftmaxFixedParams<R>& p) {
   if (!same_extents(in, out)) return Status::kShapeMismatch;
   constexpr int kMaxShift = R == Rounding::kSingle ? 30 : 31;
-  if (p.input_multiplier < (1 << 30) || p.input_left_shift < 0 ||
-      p.input_left_shift > kMaxShift || p.diff_min > 0) {
+  if (p.input_multiplier < (1 << 30) || p.input_left_shift < 0 || p.input_left_shift > kMaxShift ||
+      p.diff_min > 0) {
     return Status::kInvalidArgument;
   }
   const std::size_t depth = in.extent(In::rank() - 1);
@@ -193,8 +193,7 @@ requires std::same_as<typename In::value_type, std::int8_t> &&
       std::int32_t q = -128;
       if (diff >= p.diff_min) {
         const F0 e = detail::softmax_exp(diff, p);
-        q = clamp_int(rounding_divide_by_pot((shifted_scale * e).raw(), exponent) - 128, -128,
-                      127);
+        q = clamp_int(rounding_divide_by_pot((shifted_scale * e).raw(), exponent) - 128, -128, 127);
       }
       element(out, row + j) = static_cast<std::int8_t>(q);
     }

@@ -19,9 +19,9 @@ namespace mote::ref {
 // The prepared form of an int8 SOFTMAX under profile P: SoftmaxParams (float table) or
 // SoftmaxFixedParams.
 template <Profile P>
-using SoftmaxParamsFor = std::conditional_t<P::kSoftmax == ActivationArithmetic::kFixedPoint,
-                                            SoftmaxFixedParams<P::kActivationRescale>,
-                                            SoftmaxParams>;
+using SoftmaxParamsFor =
+    std::conditional_t<P::kSoftmax == ActivationArithmetic::kFixedPoint,
+                       SoftmaxFixedParams<P::kActivationRescale>, SoftmaxParams>;
 
 // Prepares an int8 SOFTMAX as P's runtime does. Both paths require s_out = 1/256, zp_out = -128;
 // see make_softmax_params and make_softmax_fixed_params for the errors.
