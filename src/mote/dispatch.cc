@@ -10,10 +10,14 @@
 
 #include "mote/simd/target_hwy-inl.h"
 #include "mote/kernels/gemm/gemm_hwy-inl.h"
+// Depthwise, pooling, add and activations.
+#include "mote/kernels/depthwise/depthwise_hwy-inl.h"
 
 #if HWY_ONCE
 #include "mote/simd/dispatch.h"
 #include "mote/kernels/gemm/gemm.h"
+// Depthwise, pooling, add and activations.
+#include "mote/kernels/depthwise/depthwise.h"
 
 namespace mote {
 
@@ -32,6 +36,20 @@ void force_simd_target(std::int64_t target) {
   // above; updating the chosen target explicitly keeps every compiled target reachable.
   hwy::GetChosenTarget().Update(hwy::SupportedTargets());
 }
+
+// Depthwise, pooling, add and activations: one table and one wrapper per entry point.
+HWY_EXPORT(depthwise_conv2d_s8_double);
+HWY_EXPORT(depthwise_conv2d_s8_single);
+namespace detail {
+void depthwise_conv2d_s8_double(const DepthwiseArgs& args, std::size_t row_begin,
+                                std::size_t row_end) {
+  HWY_DYNAMIC_DISPATCH(depthwise_conv2d_s8_double)(args, row_begin, row_end);
+}
+void depthwise_conv2d_s8_single(const DepthwiseArgs& args, std::size_t row_begin,
+                                std::size_t row_end) {
+  HWY_DYNAMIC_DISPATCH(depthwise_conv2d_s8_single)(args, row_begin, row_end);
+}
+}  // namespace detail
 
 HWY_EXPORT(GemmS8Rows);
 
