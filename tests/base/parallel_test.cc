@@ -38,5 +38,16 @@ TEST(ThreadPool, EachIndexOnceOverManyCalls) {
   }
 }
 
+TEST(ParallelRef, ForwardsToThePool) {
+  ThreadPool pool(3);
+  ParallelRef ref(pool);
+  EXPECT_EQ(ref.threads(), 3u);
+  expect_each_index_once(ref, 1000);
+  SingleThread single;
+  ParallelRef ref1(single);
+  EXPECT_EQ(ref1.threads(), 1u);
+  expect_each_index_once(ref1, 5);
+}
+
 }  // namespace
 }  // namespace mote

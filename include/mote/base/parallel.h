@@ -48,4 +48,28 @@ struct SingleThread {
 
 static_assert(ParallelFor<SingleThread>);
 
+// A non-owning, type-erased ParallelFor, so that a run-time choice of pool crosses
+// non-template boundaries (a composed network's layers) without templates on every call.
+class ParallelRef {
+ public:
+  template <ParallelFor P>
+  requires(!std::same_as<std::remove_cvref_t<P>, ParallelRef>)
+      ParallelRef(P& pool)  // NOLINT: implicit, like a reference
+      : pool_(&pool),
+        run_([](void* p, std::size_t n, TaskRef task) {
+          static_cast<P*>(p)->parallel_for(n, task);
+        }),
+        threads_(pool.threads()) {}
+
+  void parallel_for(std::size_t n, TaskRef task) const { run_(pool_, n, task); }
+  std::size_t threads() const { return threads_; }
+
+ private:
+  void* pool_;
+  void (*run_)(void*, std::size_t, TaskRef);
+  std::size_t threads_;
+};
+
+static_assert(ParallelFor<ParallelRef>);
+
 }  // namespace mote
