@@ -126,19 +126,97 @@ inline __m512i interleave_rows_index() {
   return _mm512_load_si512(idx);
 }
 
-// Four 16-channel rows (masked loads; null pointer: zeros) interleaved into 4-byte lanes.
-__attribute__((target("avx512vnni"))) inline __m512i interleave4(const std::int8_t* const p[4],
+// Four 16-channel rows (masked loads) interleaved into 4-byte lanes.
+__attribute__((target("avx512vnni"))) inline __m512i interleave4(const std::int8_t* p0,
+                                                                 const std::int8_t* p1,
+                                                                 const std::int8_t* p2,
+                                                                 const std::int8_t* p3,
                                                                  __mmask16 mask, __m512i index) {
-  const __m128i r0 = p[0] != nullptr ? _mm_maskz_loadu_epi8(mask, p[0]) : _mm_setzero_si128();
-  const __m128i r1 = p[1] != nullptr ? _mm_maskz_loadu_epi8(mask, p[1]) : _mm_setzero_si128();
-  const __m128i r2 = p[2] != nullptr ? _mm_maskz_loadu_epi8(mask, p[2]) : _mm_setzero_si128();
-  const __m128i r3 = p[3] != nullptr ? _mm_maskz_loadu_epi8(mask, p[3]) : _mm_setzero_si128();
-  __m512i v = _mm512_castsi128_si512(r0);
-  v = _mm512_inserti32x4(v, r1, 1);
-  v = _mm512_inserti32x4(v, r2, 2);
-  v = _mm512_inserti32x4(v, r3, 3);
+  __m512i v = _mm512_castsi128_si512(_mm_maskz_loadu_epi8(mask, p0));
+  v = _mm512_inserti32x4(v, _mm_maskz_loadu_epi8(mask, p1), 1);
+  v = _mm512_inserti32x4(v, _mm_maskz_loadu_epi8(mask, p2), 2);
+  v = _mm512_inserti32x4(v, _mm_maskz_loadu_epi8(mask, p3), 3);
   return _mm512_permutexvar_epi8(index, v);
 }
+
+// The double-rounding requantization of 16 channels with everything loop-invariant hoisted:
+// the same arithmetic as requantize_hwy-inl.h (SRDHM as a rounded shift of the exact 64-bit
+// products, then RoundingDivideByPOT), written for zmm registers. Multipliers are >= 0
+// (validated), so SRDHM cannot overflow.
+struct DoubleRounding16 {
+  __m512i multiplier;      // even lanes read by vpmuldq
+  __m512i multiplier_odd;  // odd lanes moved down
+  __m512i left_shift;
+  __m512i right_shift;
+  __m512i mask;       // 2^right_shift - 1
+  __m512i half_mask;  // mask >> 1
+  bool has_left_shift;
+
+  __attribute__((target("avx512vnni"))) void init(__m512i m, __m512i shift) {
+    const __m512i zero = _mm512_setzero_si512();
+    multiplier = m;
+    multiplier_odd = _mm512_srli_epi64(m, 32);
+    left_shift = _mm512_max_epi32(shift, zero);
+    right_shift = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
+    mask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right_shift),
+                            _mm512_set1_epi32(1));
+    half_mask = _mm512_srli_epi32(mask, 1);
+    has_left_shift = _mm512_cmpgt_epi32_mask(left_shift, zero) != 0;
+  }
+
+  __attribute__((target("avx512vnni"))) __m512i apply(__m512i x) const {
+    if (has_left_shift) x = _mm512_sllv_epi32(x, left_shift);
+    const __m512i nudge = _mm512_set1_epi64(std::int64_t{1} << 30);
+    const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, multiplier), nudge);
+    const __m512i odd =
+        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), multiplier_odd), nudge);
+    // Bits 31..62 of each sum: shifted down in even lanes, up by one in odd lanes.
+    const __m512i r =
+        _mm512_mask_blend_epi32(0x5555, _mm512_slli_epi64(odd, 1), _mm512_srli_epi64(even, 31));
+    // RoundingDivideByPOT: (r >> e) + ((r & mask) > (mask >> 1) + (r < 0)).
+    const __m512i remainder = _mm512_and_si512(r, mask);
+    const __m512i threshold = _mm512_sub_epi32(half_mask, _mm512_srai_epi32(r, 31));
+    const __m512i shifted = _mm512_srav_epi32(r, right_shift);
+    return _mm512_mask_add_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted,
+                                 _mm512_set1_epi32(1));
+  }
+};
+
+// Output stage tail for int32 results y (MBQM done): clamp(y + zp, lo, hi) as int8. Saturating
+// to int16, adding the zero point with int16 saturation and saturating to int8 before the clamp
+// gives the exact result: whatever saturates lies beyond every int8 bound.
+struct Narrow16 {
+  __m512i zero_point16;
+  __m512i clamp_min8;
+  __m512i clamp_max8;
+  __m512i two_rows_index;
+
+  __attribute__((target("avx512vnni"))) void init(std::int32_t zp, std::int32_t lo,
+                                                  std::int32_t hi) {
+    zero_point16 = _mm512_set1_epi16(static_cast<std::int16_t>(zp));
+    clamp_min8 = _mm512_set1_epi8(static_cast<char>(lo));
+    clamp_max8 = _mm512_set1_epi8(static_cast<char>(hi));
+    // After the in-lane packs, dword 4L + 0 holds lane L of the first vector, 4L + 1 of the
+    // second: gather the first into dwords 0..3 and the second into 4..7.
+    two_rows_index = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+  }
+
+  __attribute__((target("avx512vnni"))) __m128i one(__m512i y) const {
+    __m256i v = _mm512_cvtsepi32_epi16(y);
+    v = _mm256_adds_epi16(v, _mm512_castsi512_si256(zero_point16));
+    __m128i b = _mm256_cvtsepi16_epi8(v);
+    b = _mm_max_epi8(b, _mm512_castsi512_si128(clamp_min8));
+    return _mm_min_epi8(b, _mm512_castsi512_si128(clamp_max8));
+  }
+
+  // Two vectors at once: the low 128 bits hold y0's 16 bytes, the next 128 bits y1's.
+  __attribute__((target("avx512vnni"))) __m512i two(__m512i y0, __m512i y1) const {
+    __m512i v = _mm512_adds_epi16(_mm512_packs_epi32(y0, y1), zero_point16);
+    v = _mm512_packs_epi16(v, v);
+    v = _mm512_min_epi8(_mm512_max_epi8(v, clamp_min8), clamp_max8);
+    return _mm512_permutexvar_epi32(two_rows_index, v);
+  }
+};
 
 // VNNI kernel for a K x K window at stride S, computing `Rows` output rows per pass.
 // Per 16-channel group and pass, the input rows the pass needs, In = (Rows - 1) * S + K, are
@@ -149,6 +227,8 @@ __attribute__((target("avx512vnni"))) inline __m512i interleave4(const std::int8
 // so acc[r] += vpdpbusd(tuple column, weights) sums four taps at once. The +128 and the input
 // zero point fold into the bias: padded taps are filled with zp + 128 and cancel,
 //   acc = bias - (128 + zp) * sum(w) + sum over all taps (x + 128) * w.
+// Rows are processed in bands; inside a band the channel groups are the outer loop, so weights,
+// folded bias and multipliers are set up once per group and band.
 template <Rounding R, int K, int S, int Rows>
 __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs& a,
                                                      std::size_t row_begin, std::size_t row_end) {
@@ -156,120 +236,176 @@ __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs
   constexpr int kTuples = (kInRows + 3) / 4;
   constexpr std::size_t kTileOut = 64;  // outputs per tile of columns: bounds the scratch
   constexpr std::size_t kTileCols = (kTileOut - 1) * S + K;
+  constexpr std::size_t kBandRows = 16;  // output rows per band (a multiple of Rows)
   alignas(64) __m512i columns[kTuples][kTileCols];
   __m512i weights[Rows][kTuples][K];
 
-  const hn::Full512<std::int32_t> d;
-  const hn::Rebind<std::int8_t, decltype(d)> d8;
+  // Locals: int8 stores may alias anything, so nothing is re-read from `a` in the loops.
+  const std::int8_t* const input = a.input;
+  const std::int8_t* const filter = a.filter;
+  std::int8_t* const output = a.output;
   const std::size_t channels = a.channels;
   const std::size_t in_h = a.in_h;
   const std::size_t in_w = a.in_w;
+  const std::size_t out_h = a.out_h;
+  const std::size_t out_w = a.out_w;
+  const std::int64_t pad_top = a.pad_top;
+  const std::int64_t pad_left = a.pad_left;
+  const std::int32_t* const bias_data = a.bias;
+  const QuantizedMultiplier* const multipliers = a.multipliers;
+  const bool per_channel = a.per_channel;
   const std::size_t row_stride = in_w * channels;
+  const std::size_t out_row_stride = out_w * channels;
+
   const __m512i index = interleave_rows_index();
   const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
   const __m512i ones = _mm512_set1_epi8(1);
-  // A padded byte stands for the input zero point.
+  // A padded byte stands for the input zero point (flipped: zp + 128).
   const __m512i pad_column = _mm512_set1_epi8(static_cast<char>(a.input_zero_point ^ 0x80));
   alignas(16) std::int8_t pad_bytes[16];
   for (std::int8_t& b : pad_bytes) b = static_cast<std::int8_t>(a.input_zero_point);
+  const __m512i zp_plus_128 = _mm512_set1_epi32(a.input_zero_point + 128);
+  Narrow16 narrow;
+  narrow.init(a.output_zero_point, a.clamp_min, a.clamp_max);
+  const hn::Full512<std::int32_t> d;
   const auto zp_out = hn::Set(d, a.output_zero_point);
   const auto lo = hn::Set(d, a.clamp_min);
   const auto hi = hn::Set(d, a.clamp_max);
-  const __m512i zp_plus_128 = _mm512_set1_epi32(a.input_zero_point + 128);
+  const hn::Rebind<std::int8_t, decltype(d)> d8;
 
-  for (std::size_t row = row_begin; row < row_end;) {
-    const std::size_t n = row / a.out_h;
-    const std::size_t oy = row % a.out_h;
-    std::size_t pass_rows = row_end - row < static_cast<std::size_t>(Rows) ? row_end - row : Rows;
-    if (a.out_h - oy < pass_rows) pass_rows = a.out_h - oy;
-    const std::int64_t iy0 = static_cast<std::int64_t>(oy) * S - a.pad_top;
-    const std::int8_t* image = a.input + n * in_h * row_stride;
+  for (std::size_t band = row_begin; band < row_end;) {
+    // A band stays inside one image.
+    const std::size_t n = band / out_h;
+    const std::size_t image_end = (n + 1) * out_h;
+    std::size_t band_end = band + kBandRows;
+    if (band_end > row_end) band_end = row_end;
+    if (band_end > image_end) band_end = image_end;
+    const std::int8_t* const image = input + n * in_h * row_stride;
 
     for (std::size_t c0 = 0; c0 < channels; c0 += 16) {
       const std::size_t count = channels - c0 < 16 ? channels - c0 : 16;
       const auto mask = static_cast<__mmask16>((1u << count) - 1u);
 
       // Weights of this channel group, and the folded bias.
+      const __m512i zero = _mm512_setzero_si512();
+      alignas(16) static constexpr std::int8_t kZeros[16] = {};
       for (int r = 0; r < Rows; ++r) {
         for (int t = 0; t < kTuples; ++t) {
           for (int kx = 0; kx < K; ++kx) {
             const std::int8_t* p[4];
+            bool any = false;
             for (int k = 0; k < 4; ++k) {
               const int ky = 4 * t + k - r * S;
-              p[k] = ky >= 0 && ky < K
-                         ? a.filter + static_cast<std::size_t>(ky * K + kx) * channels + c0
-                         : nullptr;
+              const bool inside = ky >= 0 && ky < K;
+              any = any || inside;
+              p[k] =
+                  inside ? filter + static_cast<std::size_t>(ky * K + kx) * channels + c0 : kZeros;
             }
-            weights[r][t][kx] = interleave4(p, mask, index);
+            weights[r][t][kx] = any ? interleave4(p[0], p[1], p[2], p[3], mask, index) : zero;
           }
         }
       }
-      __m512i weight_sum = _mm512_setzero_si512();
+      __m512i weight_sum = zero;
       for (int t = 0; t < kTuples; ++t) {
         for (int kx = 0; kx < K; ++kx) {
           weight_sum = _mm512_dpbusd_epi32(weight_sum, ones, weights[0][t][kx]);
         }
       }
       const __m512i bias =
-          a.bias != nullptr ? _mm512_maskz_loadu_epi32(mask, a.bias + c0) : _mm512_setzero_si512();
+          bias_data != nullptr ? _mm512_maskz_loadu_epi32(mask, bias_data + c0) : zero;
       const __m512i folded_bias =
           _mm512_sub_epi32(bias, _mm512_mullo_epi32(zp_plus_128, weight_sum));
-      auto multiplier = hn::Set(d, a.multipliers[0].multiplier);
-      auto shift = hn::Set(d, a.multipliers[0].shift);
-      if (a.per_channel) load_multipliers(d, a.multipliers + c0, count, multiplier, shift);
+      auto multiplier = hn::Set(d, multipliers[0].multiplier);
+      auto shift = hn::Set(d, multipliers[0].shift);
+      if (per_channel) load_multipliers(d, multipliers + c0, count, multiplier, shift);
+      DoubleRounding16 rounding;
+      rounding.init(multiplier.raw, shift.raw);
 
-      // Input rows of the pass: a row outside the image reads the zero-point bytes.
-      const std::int8_t* in_rows[kTuples * 4];
-      for (int k = 0; k < kTuples * 4; ++k) {
-        const std::int64_t iy = iy0 + k;
-        in_rows[k] = iy >= 0 && iy < static_cast<std::int64_t>(in_h)
-                         ? image + static_cast<std::size_t>(iy) * row_stride + c0
-                         : nullptr;
-      }
-
-      for (std::size_t ox0 = 0; ox0 < a.out_w; ox0 += kTileOut) {
-        const std::size_t ox1 = a.out_w - ox0 < kTileOut ? a.out_w : ox0 + kTileOut;
-        const std::size_t cols = (ox1 - ox0 - 1) * S + K;
-        const std::int64_t ix0 = static_cast<std::int64_t>(ox0 * S) - a.pad_left;
-        for (std::size_t j = 0; j < cols; ++j) {
-          const std::int64_t ix = ix0 + static_cast<std::int64_t>(j);
-          if (ix < 0 || ix >= static_cast<std::int64_t>(in_w)) {
-            for (int t = 0; t < kTuples; ++t) columns[t][j] = pad_column;
-            continue;
+      // Requantizes and stores acc[r] for the rows of the pass that exist.
+      auto store = [&](const __m512i* acc, std::size_t pass_rows, std::int8_t* out) {
+        if constexpr (R == Rounding::kDouble) {
+          if (Rows == 2 && pass_rows == 2) {
+            const __m512i v = narrow.two(rounding.apply(acc[0]), rounding.apply(acc[Rows - 1]));
+            _mm_mask_storeu_epi8(out, mask, _mm512_castsi512_si128(v));
+            _mm_mask_storeu_epi8(out + out_row_stride, mask, _mm512_extracti32x4_epi32(v, 1));
+          } else {
+            _mm_mask_storeu_epi8(out, mask, narrow.one(rounding.apply(acc[0])));
           }
-          const std::size_t offset = static_cast<std::size_t>(ix) * channels;
-          for (int t = 0; t < kTuples; ++t) {
-            const std::int8_t* p[4];
-            for (int k = 0; k < 4; ++k) {
-              const std::int8_t* r = in_rows[4 * t + k];
-              p[k] = r != nullptr ? r + offset : pad_bytes;
-            }
-            columns[t][j] = _mm512_xor_si512(interleave4(p, mask, index), flip);
-          }
-        }
-
-        for (std::size_t ox = ox0; ox < ox1; ++ox) {
-          const std::size_t j0 = (ox - ox0) * S;
-          __m512i acc[Rows];
-          for (int r = 0; r < Rows; ++r) acc[r] = folded_bias;
-          for (int t = 0; t < kTuples; ++t) {
-            for (int kx = 0; kx < K; ++kx) {
-              const __m512i x = columns[t][j0 + static_cast<std::size_t>(kx)];
-              for (int r = 0; r < Rows; ++r) {
-                acc[r] = _mm512_dpbusd_epi32(acc[r], x, weights[r][t][kx]);
-              }
-            }
-          }
+        } else {
           for (std::size_t r = 0; r < pass_rows; ++r) {
             const auto y = requantize<R, true>(d, hn::Vec512<std::int32_t>{acc[r]}, multiplier,
                                                shift, zp_out, lo, hi);
-            std::int8_t* out = a.output + ((row + r) * a.out_w + ox) * channels + c0;
-            _mm_mask_storeu_epi8(out, mask, hn::DemoteTo(d8, y).raw);
+            _mm_mask_storeu_epi8(out + r * out_row_stride, mask, hn::DemoteTo(d8, y).raw);
           }
         }
+      };
+
+      for (std::size_t row = band; row < band_end;) {
+        const std::size_t oy = row - n * out_h;
+        const std::size_t pass_rows = band_end - row < static_cast<std::size_t>(Rows)
+                                          ? band_end - row
+                                          : static_cast<std::size_t>(Rows);
+        const std::int64_t iy0 = static_cast<std::int64_t>(oy) * S - pad_top;
+        // Input rows of the pass: a row outside the image reads the zero-point bytes and does
+        // not advance with the column.
+        const std::int8_t* row_base[kTuples * 4];
+        std::size_t row_step[kTuples * 4];
+        for (int k = 0; k < kTuples * 4; ++k) {
+          const std::int64_t iy = iy0 + k;
+          const bool inside = iy >= 0 && iy < static_cast<std::int64_t>(in_h);
+          row_base[k] = inside ? image + static_cast<std::size_t>(iy) * row_stride + c0 : pad_bytes;
+          row_step[k] = inside ? channels : 0;
+        }
+
+        for (std::size_t ox0 = 0; ox0 < out_w; ox0 += kTileOut) {
+          const std::size_t ox1 = out_w - ox0 < kTileOut ? out_w : ox0 + kTileOut;
+          const auto cols = static_cast<std::int64_t>((ox1 - ox0 - 1) * S + K);
+          const std::int64_t ix0 = static_cast<std::int64_t>(ox0 * S) - pad_left;
+          // Columns [0, j_lo) and [j_hi, cols) are padding.
+          std::int64_t j_lo = -ix0 < 0 ? 0 : -ix0;
+          if (j_lo > cols) j_lo = cols;
+          std::int64_t j_hi = static_cast<std::int64_t>(in_w) - ix0;
+          if (j_hi > cols) j_hi = cols;
+          if (j_hi < j_lo) j_hi = j_lo;
+          for (std::int64_t j = 0; j < j_lo; ++j) {
+            for (int t = 0; t < kTuples; ++t) columns[t][j] = pad_column;
+          }
+          for (std::int64_t j = j_hi; j < cols; ++j) {
+            for (int t = 0; t < kTuples; ++t) columns[t][j] = pad_column;
+          }
+          const std::int8_t* p[kTuples * 4];
+          for (int k = 0; k < kTuples * 4; ++k) {
+            p[k] = row_base[k] + static_cast<std::size_t>(ix0 + j_lo) * row_step[k];
+          }
+          for (std::int64_t j = j_lo; j < j_hi; ++j) {
+            for (int t = 0; t < kTuples; ++t) {
+              columns[t][j] = _mm512_xor_si512(
+                  interleave4(p[4 * t], p[4 * t + 1], p[4 * t + 2], p[4 * t + 3], mask, index),
+                  flip);
+            }
+            for (int k = 0; k < kTuples * 4; ++k) p[k] += row_step[k];
+          }
+
+          std::int8_t* out = output + (row * out_w + ox0) * channels + c0;
+          for (std::size_t ox = ox0; ox < ox1; ++ox, out += channels) {
+            const std::size_t j0 = (ox - ox0) * S;
+            __m512i acc[Rows];
+            for (int r = 0; r < Rows; ++r) acc[r] = folded_bias;
+            for (int t = 0; t < kTuples; ++t) {
+              for (int kx = 0; kx < K; ++kx) {
+                const __m512i x = columns[t][j0 + static_cast<std::size_t>(kx)];
+                for (int r = 0; r < Rows; ++r) {
+                  acc[r] = _mm512_dpbusd_epi32(acc[r], x, weights[r][t][kx]);
+                }
+              }
+            }
+            store(acc, pass_rows, out);
+          }
+        }
+        row += pass_rows;
       }
     }
-    row += pass_rows;
+    band = band_end;
   }
 }
 
