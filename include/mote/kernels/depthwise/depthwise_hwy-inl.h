@@ -118,25 +118,32 @@ void rows_portable(const detail::DepthwiseArgs& a, std::size_t row_begin, std::s
 
 #if HWY_TARGET == HWY_AVX3_DL
 
-// vpermb indices that interleave four 16-byte rows (bytes 16k..16k+15 of the source hold row k,
-// channels 0..15) into 16 lanes of four bytes: byte 4c + k = row k, channel c.
-inline __m512i interleave_rows_index() {
+// vpermt2b indices that interleave four 32-channel rows into two vectors of 16 lanes of four
+// bytes. Sources: the first holds rows 0 and 1 (bytes 0..31, 32..63), the second rows 2 and 3
+// (indices 64..95, 96..127). Output byte 4c + k = row k, channel c (+ 16 for the second vector).
+inline __m512i interleave_rows_index(int half) {
   alignas(64) std::int8_t idx[64];
-  for (int j = 0; j < 64; ++j) idx[j] = static_cast<std::int8_t>((j % 4) * 16 + j / 4);
+  for (int j = 0; j < 64; ++j) {
+    const int k = j % 4;
+    const int c = half * 16 + j / 4;
+    idx[j] = static_cast<std::int8_t>((k / 2) * 64 + (k % 2) * 32 + c);
+  }
   return _mm512_load_si512(idx);
 }
 
-// Four 16-channel rows (masked loads) interleaved into 4-byte lanes.
-__attribute__((target("avx512vnni"))) inline __m512i interleave4(const std::int8_t* p0,
-                                                                 const std::int8_t* p1,
-                                                                 const std::int8_t* p2,
-                                                                 const std::int8_t* p3,
-                                                                 __mmask16 mask, __m512i index) {
-  __m512i v = _mm512_castsi128_si512(_mm_maskz_loadu_epi8(mask, p0));
-  v = _mm512_inserti32x4(v, _mm_maskz_loadu_epi8(mask, p1), 1);
-  v = _mm512_inserti32x4(v, _mm_maskz_loadu_epi8(mask, p2), 2);
-  v = _mm512_inserti32x4(v, _mm_maskz_loadu_epi8(mask, p3), 3);
-  return _mm512_permutexvar_epi8(index, v);
+// Four rows of 32 channels (masked loads) interleaved into two vectors of 4-byte lanes:
+// channels 0..15 in out[0], 16..31 in out[1].
+__attribute__((target("avx512vnni"))) inline void interleave4x32(
+    const std::int8_t* p0, const std::int8_t* p1, const std::int8_t* p2, const std::int8_t* p3,
+    __mmask32 mask, __m512i index_lo, __m512i index_hi, __m512i out[2]) {
+  const __m512i rows01 =
+      _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_maskz_loadu_epi8(mask, p0)),
+                         _mm256_maskz_loadu_epi8(mask, p1), 1);
+  const __m512i rows23 =
+      _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_maskz_loadu_epi8(mask, p2)),
+                         _mm256_maskz_loadu_epi8(mask, p3), 1);
+  out[0] = _mm512_permutex2var_epi8(rows01, index_lo, rows23);
+  out[1] = _mm512_permutex2var_epi8(rows01, index_hi, rows23);
 }
 
 // The double-rounding requantization of 16 channels with everything loop-invariant hoisted:
@@ -237,8 +244,9 @@ __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs
   constexpr std::size_t kTileOut = 64;  // outputs per tile of columns: bounds the scratch
   constexpr std::size_t kTileCols = (kTileOut - 1) * S + K;
   constexpr std::size_t kBandRows = 16;  // output rows per band (a multiple of Rows)
-  alignas(64) __m512i columns[kTuples][kTileCols];
-  __m512i weights[Rows][kTuples][K];
+  // Channels go in blocks of 32 (two halves of 16 lanes): one vpermt2b per half and column.
+  alignas(64) __m512i columns[kTuples][kTileCols][2];
+  __m512i weights[2][Rows][kTuples][K];
 
   // Locals: int8 stores may alias anything, so nothing is re-read from `a` in the loops.
   const std::int8_t* const input = a.input;
@@ -257,13 +265,16 @@ __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs
   const std::size_t row_stride = in_w * channels;
   const std::size_t out_row_stride = out_w * channels;
 
-  const __m512i index = interleave_rows_index();
+  const __m512i index_lo = interleave_rows_index(0);
+  const __m512i index_hi = interleave_rows_index(1);
   const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
   const __m512i ones = _mm512_set1_epi8(1);
+  const __m512i zero = _mm512_setzero_si512();
   // A padded byte stands for the input zero point (flipped: zp + 128).
   const __m512i pad_column = _mm512_set1_epi8(static_cast<char>(a.input_zero_point ^ 0x80));
-  alignas(16) std::int8_t pad_bytes[16];
+  alignas(32) std::int8_t pad_bytes[32];
   for (std::int8_t& b : pad_bytes) b = static_cast<std::int8_t>(a.input_zero_point);
+  alignas(32) static constexpr std::int8_t kZeros[32] = {};
   const __m512i zp_plus_128 = _mm512_set1_epi32(a.input_zero_point + 128);
   Narrow16 narrow;
   narrow.init(a.output_zero_point, a.clamp_min, a.clamp_max);
@@ -282,60 +293,72 @@ __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs
     if (band_end > image_end) band_end = image_end;
     const std::int8_t* const image = input + n * in_h * row_stride;
 
-    for (std::size_t c0 = 0; c0 < channels; c0 += 16) {
-      const std::size_t count = channels - c0 < 16 ? channels - c0 : 16;
-      const auto mask = static_cast<__mmask16>((1u << count) - 1u);
+    for (std::size_t c0 = 0; c0 < channels; c0 += 32) {
+      const std::size_t count = channels - c0 < 32 ? channels - c0 : 32;
+      const int halves = count > 16 ? 2 : 1;
+      const auto mask = static_cast<__mmask32>(count == 32 ? ~0u : (1u << count) - 1u);
+      const __mmask16 store_mask[2] = {static_cast<__mmask16>(mask),
+                                       static_cast<__mmask16>(mask >> 16)};
 
-      // Weights of this channel group, and the folded bias.
-      const __m512i zero = _mm512_setzero_si512();
-      alignas(16) static constexpr std::int8_t kZeros[16] = {};
+      // Weights of this channel block, folded biases and requantization per half.
       for (int r = 0; r < Rows; ++r) {
         for (int t = 0; t < kTuples; ++t) {
           for (int kx = 0; kx < K; ++kx) {
             const std::int8_t* p[4];
-            bool any = false;
             for (int k = 0; k < 4; ++k) {
               const int ky = 4 * t + k - r * S;
-              const bool inside = ky >= 0 && ky < K;
-              any = any || inside;
-              p[k] =
-                  inside ? filter + static_cast<std::size_t>(ky * K + kx) * channels + c0 : kZeros;
+              p[k] = ky >= 0 && ky < K
+                         ? filter + static_cast<std::size_t>(ky * K + kx) * channels + c0
+                         : kZeros;
             }
-            weights[r][t][kx] = any ? interleave4(p[0], p[1], p[2], p[3], mask, index) : zero;
+            __m512i w[2];
+            interleave4x32(p[0], p[1], p[2], p[3], mask, index_lo, index_hi, w);
+            weights[0][r][t][kx] = w[0];
+            weights[1][r][t][kx] = w[1];
           }
         }
       }
-      __m512i weight_sum = zero;
-      for (int t = 0; t < kTuples; ++t) {
-        for (int kx = 0; kx < K; ++kx) {
-          weight_sum = _mm512_dpbusd_epi32(weight_sum, ones, weights[0][t][kx]);
+      __m512i folded_bias[2];
+      DoubleRounding16 rounding[2];
+      hn::Vec512<std::int32_t> multiplier[2] = {hn::Zero(d), hn::Zero(d)};
+      hn::Vec512<std::int32_t> shift[2] = {hn::Zero(d), hn::Zero(d)};
+      for (int h = 0; h < halves; ++h) {
+        const std::size_t ch = c0 + static_cast<std::size_t>(h) * 16;
+        __m512i weight_sum = zero;
+        for (int t = 0; t < kTuples; ++t) {
+          for (int kx = 0; kx < K; ++kx) {
+            weight_sum = _mm512_dpbusd_epi32(weight_sum, ones, weights[h][0][t][kx]);
+          }
         }
+        const __m512i bias =
+            bias_data != nullptr ? _mm512_maskz_loadu_epi32(store_mask[h], bias_data + ch) : zero;
+        folded_bias[h] = _mm512_sub_epi32(bias, _mm512_mullo_epi32(zp_plus_128, weight_sum));
+        multiplier[h] = hn::Set(d, multipliers[0].multiplier);
+        shift[h] = hn::Set(d, multipliers[0].shift);
+        if (per_channel) {
+          const std::size_t lanes = channels - ch < 16 ? channels - ch : 16;
+          load_multipliers(d, multipliers + ch, lanes, multiplier[h], shift[h]);
+        }
+        rounding[h].init(multiplier[h].raw, shift[h].raw);
       }
-      const __m512i bias =
-          bias_data != nullptr ? _mm512_maskz_loadu_epi32(mask, bias_data + c0) : zero;
-      const __m512i folded_bias =
-          _mm512_sub_epi32(bias, _mm512_mullo_epi32(zp_plus_128, weight_sum));
-      auto multiplier = hn::Set(d, multipliers[0].multiplier);
-      auto shift = hn::Set(d, multipliers[0].shift);
-      if (per_channel) load_multipliers(d, multipliers + c0, count, multiplier, shift);
-      DoubleRounding16 rounding;
-      rounding.init(multiplier.raw, shift.raw);
 
-      // Requantizes and stores acc[r] for the rows of the pass that exist.
-      auto store = [&](const __m512i* acc, std::size_t pass_rows, std::int8_t* out) {
+      // Requantizes and stores acc[r] of half h for the rows of the pass that exist.
+      auto store = [&](int h, const __m512i* acc, std::size_t pass_rows, std::int8_t* out) {
         if constexpr (R == Rounding::kDouble) {
           if (Rows == 2 && pass_rows == 2) {
-            const __m512i v = narrow.two(rounding.apply(acc[0]), rounding.apply(acc[Rows - 1]));
-            _mm_mask_storeu_epi8(out, mask, _mm512_castsi512_si128(v));
-            _mm_mask_storeu_epi8(out + out_row_stride, mask, _mm512_extracti32x4_epi32(v, 1));
+            const __m512i v =
+                narrow.two(rounding[h].apply(acc[0]), rounding[h].apply(acc[Rows - 1]));
+            _mm_mask_storeu_epi8(out, store_mask[h], _mm512_castsi512_si128(v));
+            _mm_mask_storeu_epi8(out + out_row_stride, store_mask[h],
+                                 _mm512_extracti32x4_epi32(v, 1));
           } else {
-            _mm_mask_storeu_epi8(out, mask, narrow.one(rounding.apply(acc[0])));
+            _mm_mask_storeu_epi8(out, store_mask[h], narrow.one(rounding[h].apply(acc[0])));
           }
         } else {
           for (std::size_t r = 0; r < pass_rows; ++r) {
-            const auto y = requantize<R, true>(d, hn::Vec512<std::int32_t>{acc[r]}, multiplier,
-                                               shift, zp_out, lo, hi);
-            _mm_mask_storeu_epi8(out + r * out_row_stride, mask, hn::DemoteTo(d8, y).raw);
+            const auto y = requantize<R, true>(d, hn::Vec512<std::int32_t>{acc[r]}, multiplier[h],
+                                               shift[h], zp_out, lo, hi);
+            _mm_mask_storeu_epi8(out + r * out_row_stride, store_mask[h], hn::DemoteTo(d8, y).raw);
           }
         }
       };
@@ -368,10 +391,10 @@ __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs
           if (j_hi > cols) j_hi = cols;
           if (j_hi < j_lo) j_hi = j_lo;
           for (std::int64_t j = 0; j < j_lo; ++j) {
-            for (int t = 0; t < kTuples; ++t) columns[t][j] = pad_column;
+            for (int t = 0; t < kTuples; ++t) columns[t][j][0] = columns[t][j][1] = pad_column;
           }
           for (std::int64_t j = j_hi; j < cols; ++j) {
-            for (int t = 0; t < kTuples; ++t) columns[t][j] = pad_column;
+            for (int t = 0; t < kTuples; ++t) columns[t][j][0] = columns[t][j][1] = pad_column;
           }
           const std::int8_t* p[kTuples * 4];
           for (int k = 0; k < kTuples * 4; ++k) {
@@ -379,9 +402,11 @@ __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs
           }
           for (std::int64_t j = j_lo; j < j_hi; ++j) {
             for (int t = 0; t < kTuples; ++t) {
-              columns[t][j] = _mm512_xor_si512(
-                  interleave4(p[4 * t], p[4 * t + 1], p[4 * t + 2], p[4 * t + 3], mask, index),
-                  flip);
+              __m512i v[2];
+              interleave4x32(p[4 * t], p[4 * t + 1], p[4 * t + 2], p[4 * t + 3], mask, index_lo,
+                             index_hi, v);
+              columns[t][j][0] = _mm512_xor_si512(v[0], flip);
+              columns[t][j][1] = _mm512_xor_si512(v[1], flip);
             }
             for (int k = 0; k < kTuples * 4; ++k) p[k] += row_step[k];
           }
@@ -389,17 +414,19 @@ __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs
           std::int8_t* out = output + (row * out_w + ox0) * channels + c0;
           for (std::size_t ox = ox0; ox < ox1; ++ox, out += channels) {
             const std::size_t j0 = (ox - ox0) * S;
-            __m512i acc[Rows];
-            for (int r = 0; r < Rows; ++r) acc[r] = folded_bias;
-            for (int t = 0; t < kTuples; ++t) {
-              for (int kx = 0; kx < K; ++kx) {
-                const __m512i x = columns[t][j0 + static_cast<std::size_t>(kx)];
-                for (int r = 0; r < Rows; ++r) {
-                  acc[r] = _mm512_dpbusd_epi32(acc[r], x, weights[r][t][kx]);
+            for (int h = 0; h < halves; ++h) {
+              __m512i acc[Rows];
+              for (int r = 0; r < Rows; ++r) acc[r] = folded_bias[h];
+              for (int t = 0; t < kTuples; ++t) {
+                for (int kx = 0; kx < K; ++kx) {
+                  const __m512i x = columns[t][j0 + static_cast<std::size_t>(kx)][h];
+                  for (int r = 0; r < Rows; ++r) {
+                    acc[r] = _mm512_dpbusd_epi32(acc[r], x, weights[h][r][t][kx]);
+                  }
                 }
               }
+              store(h, acc, pass_rows, out + h * 16);
             }
-            store(acc, pass_rows, out);
           }
         }
         row += pass_rows;
