@@ -12,7 +12,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
+#include "mote/base/config.h"
 #include "mote/kernels/gemm/detail/gemm_args.h"
 #include "mote/simd/hwy.h"
 
@@ -66,6 +68,19 @@ inline void GemmFillEpilogueTable(const detail::GemmArgs& args, std::size_t col0
     add[j / 2] = q.add;
     threshold[j / 2] = q.threshold;
     pre[j / 2] = is31 ? 1 : 0;
+  }
+}
+
+// The scalar epilogue of `rows` rows of int32 accumulators (row r at out + r * out_stride) for
+// columns col0 .. col0 + cols - 1. Not inlined: kernels call it once their vectors are dead.
+inline HWY_NOINLINE void GemmScalarEpilogue(const detail::GemmArgs& args, const std::int32_t* out,
+                                            std::size_t out_stride, std::size_t m0,
+                                            std::size_t rows, std::size_t col0, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    std::int8_t* c = args.c + (m0 + r) * args.c_stride + col0;
+    for (std::size_t j = 0; j < cols; ++j) {
+      c[j] = detail::gemm_output(args, out[r * out_stride + j], col0 + j);
+    }
   }
 }
 
@@ -172,6 +187,82 @@ MOTE_GEMM_VNNI_TARGET inline __m512i GemmRequant512(__m512i x, const GemmEpilogu
   return _mm512_srav_epi32(high, _mm512_load_si512(t.post_shift + j));
 }
 
+// Row r of a tile (16 NV accumulators, packed bias included) requantized and stored.
+template <int NV>
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreRowVnni(const __m512i* acc,
+                                                               const detail::GemmArgs& args,
+                                                               std::int8_t* c, std::size_t cols,
+                                                               const GemmEpilogueTable& t) {
+  __m512i y[4];
+#pragma GCC unroll 64
+  for (int v = 0; v < 4; ++v) {
+    y[v] = v < NV
+               ? GemmRequant512(acc[v], t, v * kGemmPanelColumns, args.tie_correction, args.shift31)
+               : _mm512_setzero_si512();
+  }
+  // int32 -> int16 -> int8 with saturation, zero point added in int16 (saturating): each step
+  // is monotone and the clamp range lies inside int8, so this equals clamp(y + zero_point)
+  // computed exactly. packs interleave 128-bit lanes: dword 4L + v holds columns 4L .. 4L + 3
+  // of vector v, which the permutation puts back in column order.
+  const __m512i zero_point = _mm512_set1_epi16(static_cast<std::int16_t>(args.zero_point));
+  const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(y[0], y[1]), zero_point);
+  const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(y[2], y[3]), zero_point);
+  __m512i bytes = _mm512_packs_epi16(p01, p23);
+  bytes =
+      _mm512_min_epi8(_mm512_max_epi8(bytes, _mm512_set1_epi8(static_cast<char>(args.clamp_min))),
+                      _mm512_set1_epi8(static_cast<char>(args.clamp_max)));
+  const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+  bytes = _mm512_permutexvar_epi32(order, bytes);
+  const __mmask64 store_mask = cols >= 64 ? ~__mmask64{0} : (__mmask64{1} << cols) - 1;
+  _mm512_mask_storeu_epi8(c, store_mask, bytes);
+}
+
+// Every row of a tile, the row index a constant in each call (so that the accumulators stay in
+// registers: a run-time index would put the array in memory).
+// Every row of a tile, the row index a constant in each call (so that the accumulators stay in
+// registers: a run-time index would put the array in memory). When some multiplier is >= 1
+// the accumulators go to memory first and the scalar epilogue runs after they are dead (a
+// call with live vector registers makes the compiler spill them inside the K loop).
+template <int NV, std::size_t... R>
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreRowsVnni(
+    std::index_sequence<R...>, const __m512i* acc, const detail::GemmArgs& args, std::size_t m0,
+    std::size_t rows, std::size_t col0, std::size_t cols, const GemmEpilogueTable& t) {
+  if (!args.vector_epilogue) {
+    alignas(64) std::int32_t out[sizeof...(R)][NV * kGemmPanelColumns];
+#pragma GCC unroll 64
+    for (int v = 0; v < NV; ++v) {
+      ((_mm512_store_si512(out[R] + v * kGemmPanelColumns, acc[R * NV + v])), ...);
+    }
+    GemmScalarEpilogue(args, &out[0][0], NV * kGemmPanelColumns, m0, rows, col0, cols);
+    return;
+  }
+  ((R < rows ? GemmStoreRowVnni<NV>(acc + R * NV, args, args.c + (m0 + R) * args.c_stride + col0,
+                                    cols, t)
+             : void()),
+   ...);
+}
+
+// One depth group of a tile: acc[r * NV + v] += (a[r][k .. k + 3] ^ 0x80) . w[v] (four
+// products per int32 lane). `count` < 4 is the K tail: bytes past K read as zero before the
+// flip, and their weights are zero.
+template <int MR, int NV>
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStepVnni(__m512i* acc,
+                                                           const std::int8_t* const* a,
+                                                           std::size_t k, std::size_t count,
+                                                           const std::int8_t* b,
+                                                           std::size_t panel_bytes, __m512i flip) {
+  __m512i w[NV];
+#pragma GCC unroll 64
+  for (int v = 0; v < NV; ++v) w[v] = _mm512_loadu_si512(b + v * panel_bytes);
+  __m512i x[MR];
+#pragma GCC unroll 64
+  for (int r = 0; r < MR; ++r) {
+    x[r] = _mm512_xor_si512(_mm512_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + k, count))), flip);
+  }
+#pragma GCC unroll 64
+  for (int i = 0; i < MR * NV; ++i) acc[i] = _mm512_dpbusd_epi32(acc[i], x[i / NV], w[i % NV]);
+}
+
 // An MR x (16 NV) tile: rows m0 .. m0 + rows - 1 (rows <= MR; missing rows repeat the last and
 // are not stored), panels p .. p + NV - 1, `cols` valid columns. The whole K loop and the
 // epilogue stay in this function so that the call is not in the inner loop.
@@ -183,74 +274,31 @@ MOTE_GEMM_VNNI_TARGET void GemmTileVnni(const detail::GemmArgs& args, std::size_
   const std::size_t panel_bytes = depth * kGemmPanelColumns;
   const std::int8_t* b = args.b.weights + p * panel_bytes;
   const std::int8_t* a[MR];
+#pragma GCC unroll 64
   for (int r = 0; r < MR; ++r) {
     a[r] = args.a + (m0 + (static_cast<std::size_t>(r) < rows ? r : rows - 1)) * args.a_stride;
   }
-  __m512i acc[MR][NV];
-  for (int v = 0; v < NV; ++v) {
-    const __m512i bias = _mm512_loadu_si512(args.b.bias + (p + v) * kGemmPanelColumns);
-    for (int r = 0; r < MR; ++r) acc[r][v] = bias;
+  // Flat arrays and fully unrolled loops: GCC keeps the accumulators in registers only when
+  // every index is a constant before its scalar replacement of aggregates runs.
+  __m512i acc[MR * NV];
+#pragma GCC unroll 64
+  for (int i = 0; i < MR * NV; ++i) {
+    acc[i] = _mm512_loadu_si512(args.b.bias + (p + i % NV) * kGemmPanelColumns);
   }
   const __m512i flip = _mm512_set1_epi32(static_cast<int>(0x80808080u));
   const std::size_t groups = args.b.k / kGemmDepthGroup;
+  const std::size_t tail = args.b.k % kGemmDepthGroup;
   for (std::size_t g = 0; g < groups; ++g) {
-    __m512i w[NV];
-    for (int v = 0; v < NV; ++v) {
-      w[v] = _mm512_loadu_si512(b + v * panel_bytes + g * kGemmDepthGroup * kGemmPanelColumns);
-    }
-    for (int r = 0; r < MR; ++r) {
-      const __m512i x = _mm512_xor_si512(
-          _mm512_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + g * kGemmDepthGroup))), flip);
-      for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, w[v]);
-    }
+    GemmStepVnni<MR, NV>(acc, a, g * kGemmDepthGroup, kGemmDepthGroup,
+                         b + g * kGemmDepthGroup * kGemmPanelColumns, panel_bytes, flip);
   }
-  if (const std::size_t tail = args.b.k % kGemmDepthGroup; tail != 0) {
-    __m512i w[NV];
-    for (int v = 0; v < NV; ++v) {
-      w[v] = _mm512_loadu_si512(b + v * panel_bytes + groups * kGemmDepthGroup * kGemmPanelColumns);
-    }
-    for (int r = 0; r < MR; ++r) {
-      // Bytes past K are zero before the flip; their weights are zero, so they add nothing.
-      const __m512i x = _mm512_xor_si512(
-          _mm512_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + groups * kGemmDepthGroup, tail))),
-          flip);
-      for (int v = 0; v < NV; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, w[v]);
-    }
+  if (tail != 0) {
+    GemmStepVnni<MR, NV>(acc, a, groups * kGemmDepthGroup, tail,
+                         b + groups * kGemmDepthGroup * kGemmPanelColumns, panel_bytes, flip);
   }
 
-  const std::size_t col0 = p * kGemmPanelColumns;
-  if (!args.vector_epilogue) {  // a multiplier >= 1: scalar requantization
-    alignas(64) std::int32_t out[NV * kGemmPanelColumns];
-    for (std::size_t r = 0; r < rows; ++r) {
-      for (int v = 0; v < NV; ++v) _mm512_store_si512(out + v * kGemmPanelColumns, acc[r][v]);
-      std::int8_t* c = args.c + (m0 + r) * args.c_stride + col0;
-      for (std::size_t j = 0; j < cols; ++j) c[j] = detail::gemm_output(args, out[j], col0 + j);
-    }
-    return;
-  }
-  const __m512i zero_point = _mm512_set1_epi16(static_cast<std::int16_t>(args.zero_point));
-  const __m512i lo = _mm512_set1_epi8(static_cast<char>(args.clamp_min));
-  const __m512i hi = _mm512_set1_epi8(static_cast<char>(args.clamp_max));
-  // packs interleave 128-bit lanes: dword 4L + v holds columns 4L .. 4L + 3 of vector v.
-  const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
-  const __mmask64 store_mask = cols >= 64 ? ~__mmask64{0} : (__mmask64{1} << cols) - 1;
-  for (std::size_t r = 0; r < rows; ++r) {
-    __m512i y[4];
-    for (int v = 0; v < 4; ++v) {
-      y[v] = v < NV ? GemmRequant512(acc[r][v], t, v * kGemmPanelColumns, args.tie_correction,
-                                     args.shift31)
-                    : _mm512_setzero_si512();
-    }
-    // int32 -> int16 -> int8 with saturation, zero point added in int16 (saturating): each
-    // step is monotone and the clamp range lies inside int8, so this equals
-    // clamp(y + zero_point) computed exactly.
-    const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(y[0], y[1]), zero_point);
-    const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(y[2], y[3]), zero_point);
-    __m512i bytes = _mm512_packs_epi16(p01, p23);
-    bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, lo), hi);
-    bytes = _mm512_permutexvar_epi32(order, bytes);
-    _mm512_mask_storeu_epi8(args.c + (m0 + r) * args.c_stride + col0, store_mask, bytes);
-  }
+  GemmStoreRowsVnni<NV>(std::make_index_sequence<MR>(), acc, args, m0, rows, p * kGemmPanelColumns,
+                        cols, t);
 }
 
 template <int MR, int NV>
@@ -335,80 +383,107 @@ inline __m256i GemmRequant256(__m256i x, const GemmEpilogueTable& t, std::size_t
                            _mm256_load_si256(reinterpret_cast<const __m256i*>(t.post_shift + j)));
 }
 
+// Row r of a tile (4 pair-sum accumulators) joined and biased: 16 int32 columns in order.
+MOTE_ALWAYS_INLINE void GemmJoinRowAvx2(const __m256i* acc, const __m256i (&init)[2], __m256i& x0,
+                                        __m256i& x1) {
+  // hadd: [c0 c1 c4 c5 | c2 c3 c6 c7]; the 64-bit permute restores column order.
+  x0 = _mm256_add_epi32(_mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[0], acc[1]), 0xD8), init[0]);
+  x1 = _mm256_add_epi32(_mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[2], acc[3]), 0xD8), init[1]);
+}
+
+// Row r of a tile requantized and stored.
+MOTE_ALWAYS_INLINE void GemmStoreRowAvx2(const __m256i* acc, const __m256i (&init)[2],
+                                         const detail::GemmArgs& args, std::int8_t* c,
+                                         std::size_t cols, const GemmEpilogueTable& t) {
+  __m256i x0, x1;
+  GemmJoinRowAvx2(acc, init, x0, x1);
+  const __m256i y0 = GemmRequant256(x0, t, 0, args.tie_correction, args.shift31);
+  const __m256i y1 = GemmRequant256(x1, t, 8, args.tie_correction, args.shift31);
+  // Saturating narrowing with the zero point added in int16: see the AVX3_DL kernel.
+  const __m256i zero_point = _mm256_set1_epi16(static_cast<std::int16_t>(args.zero_point));
+  const __m256i p = _mm256_adds_epi16(_mm256_packs_epi32(y0, y1), zero_point);
+  __m256i bytes = _mm256_packs_epi16(p, p);
+  bytes =
+      _mm256_min_epi8(_mm256_max_epi8(bytes, _mm256_set1_epi8(static_cast<char>(args.clamp_min))),
+                      _mm256_set1_epi8(static_cast<char>(args.clamp_max)));
+  bytes = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+  const __m128i out = _mm256_castsi256_si128(bytes);
+  if (cols >= 16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(c), out);
+  } else {
+    alignas(16) std::int8_t tmp[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(tmp), out);
+    std::memcpy(c, tmp, cols);
+  }
+}
+
+// Every row with a constant index; the scalar epilogue after the vectors are dead (see
+// GemmStoreRowsVnni).
+template <std::size_t... R>
+MOTE_ALWAYS_INLINE void GemmStoreRowsAvx2(std::index_sequence<R...>, const __m256i* acc,
+                                          const __m256i (&init)[2], const detail::GemmArgs& args,
+                                          std::size_t m0, std::size_t rows, std::size_t col0,
+                                          std::size_t cols, const GemmEpilogueTable& t) {
+  if (!args.vector_epilogue) {
+    alignas(32) std::int32_t out[sizeof...(R)][kGemmPanelColumns];
+    __m256i x[sizeof...(R)][2];
+    ((GemmJoinRowAvx2(acc + R * 4, init, x[R][0], x[R][1])), ...);
+    ((_mm256_store_si256(reinterpret_cast<__m256i*>(out[R]), x[R][0])), ...);
+    ((_mm256_store_si256(reinterpret_cast<__m256i*>(out[R] + 8), x[R][1])), ...);
+    GemmScalarEpilogue(args, &out[0][0], kGemmPanelColumns, m0, rows, col0, cols);
+    return;
+  }
+  ((R < rows ? GemmStoreRowAvx2(acc + R * 4, init, args, args.c + (m0 + R) * args.c_stride + col0,
+                                cols, t)
+             : void()),
+   ...);
+}
+
 template <int MR>
 inline void GemmTileAvx2(const detail::GemmArgs& args, std::size_t m0, std::size_t rows,
                          std::size_t p, std::size_t cols, const GemmEpilogueTable& t) {
   const std::size_t depth = args.b.packed_depth();
   const std::int8_t* b = args.b.weights + p * depth * kGemmPanelColumns;
   const std::int8_t* a[MR];
+#pragma GCC unroll 64
   for (int r = 0; r < MR; ++r) {
     a[r] = args.a + (m0 + (static_cast<std::size_t>(r) < rows ? r : rows - 1)) * args.a_stride;
   }
-  __m256i acc[MR][4];
-  for (int r = 0; r < MR; ++r) {
-    for (int q = 0; q < 4; ++q) acc[r][q] = _mm256_setzero_si256();
-  }
+  // Flat and fully unrolled, as in the AVX3_DL kernel.
+  __m256i acc[MR * 4];
+#pragma GCC unroll 64
+  for (int i = 0; i < MR * 4; ++i) acc[i] = _mm256_setzero_si256();
   const std::size_t groups = args.b.k / kGemmDepthGroup;
   const std::size_t tail = args.b.k % kGemmDepthGroup;
   const std::size_t steps = groups + (tail != 0 ? 1 : 0);
   for (std::size_t g = 0; g < steps; ++g) {
     const std::size_t count = g < groups ? kGemmDepthGroup : tail;
     __m256i x[MR];
+#pragma GCC unroll 64
     for (int r = 0; r < MR; ++r) {
       x[r] = _mm256_cvtepi8_epi16(
           _mm_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + g * kGemmDepthGroup, count))));
     }
     const std::int8_t* w = b + g * kGemmDepthGroup * kGemmPanelColumns;
+    __m256i wq[4];
+#pragma GCC unroll 64
     for (int q = 0; q < 4; ++q) {
-      const __m256i wq =
-          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + q * 16)));
-      for (int r = 0; r < MR; ++r) {
-        acc[r][q] = _mm256_add_epi32(acc[r][q], _mm256_madd_epi16(wq, x[r]));
-      }
+      wq[q] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + q * 16)));
+    }
+#pragma GCC unroll 64
+    for (int i = 0; i < MR * 4; ++i) {
+      acc[i] = _mm256_add_epi32(acc[i], _mm256_madd_epi16(wq[i % 4], x[i / 4]));
     }
   }
 
   const std::size_t col0 = p * kGemmPanelColumns;
   const __m256i* bias = reinterpret_cast<const __m256i*>(args.b.bias + col0);
   const __m256i* sums = reinterpret_cast<const __m256i*>(args.b.column_sums + col0);
-  const __m256i init0 =
-      _mm256_add_epi32(_mm256_loadu_si256(bias), _mm256_slli_epi32(_mm256_loadu_si256(sums), 7));
-  const __m256i init1 = _mm256_add_epi32(_mm256_loadu_si256(bias + 1),
-                                         _mm256_slli_epi32(_mm256_loadu_si256(sums + 1), 7));
-  const __m256i zero_point = _mm256_set1_epi16(static_cast<std::int16_t>(args.zero_point));
-  const __m256i lo = _mm256_set1_epi8(static_cast<char>(args.clamp_min));
-  const __m256i hi = _mm256_set1_epi8(static_cast<char>(args.clamp_max));
-  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
-  for (std::size_t r = 0; r < rows; ++r) {
-    // hadd: [c0 c1 c4 c5 | c2 c3 c6 c7]; the 64-bit permute restores column order.
-    const __m256i x0 = _mm256_add_epi32(
-        _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[r][0], acc[r][1]), 0xD8), init0);
-    const __m256i x1 = _mm256_add_epi32(
-        _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[r][2], acc[r][3]), 0xD8), init1);
-    std::int8_t* c = args.c + (m0 + r) * args.c_stride + col0;
-    if (!args.vector_epilogue) {
-      alignas(32) std::int32_t out[16];
-      _mm256_store_si256(reinterpret_cast<__m256i*>(out), x0);
-      _mm256_store_si256(reinterpret_cast<__m256i*>(out + 8), x1);
-      for (std::size_t j = 0; j < cols; ++j) c[j] = detail::gemm_output(args, out[j], col0 + j);
-      continue;
-    }
-    const __m256i y0 = GemmRequant256(x0, t, 0, args.tie_correction, args.shift31);
-    const __m256i y1 = GemmRequant256(x1, t, 8, args.tie_correction, args.shift31);
-    // Saturating narrowing with the zero point added in int16: see the AVX3_DL kernel.
-    const __m256i p = _mm256_adds_epi16(_mm256_packs_epi32(y0, y1), zero_point);
-    __m256i bytes = _mm256_packs_epi16(p, p);
-    bytes = _mm256_min_epi8(_mm256_max_epi8(bytes, lo), hi);
-    bytes = _mm256_permutevar8x32_epi32(bytes, order);
-    const __m128i out = _mm256_castsi256_si128(bytes);
-    if (cols >= 16) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(c), out);
-    } else {
-      alignas(16) std::int8_t tmp[16];
-      _mm_store_si128(reinterpret_cast<__m128i*>(tmp), out);
-      std::memcpy(c, tmp, cols);
-    }
-  }
+  const __m256i init[2] = {
+      _mm256_add_epi32(_mm256_loadu_si256(bias), _mm256_slli_epi32(_mm256_loadu_si256(sums), 7)),
+      _mm256_add_epi32(_mm256_loadu_si256(bias + 1),
+                       _mm256_slli_epi32(_mm256_loadu_si256(sums + 1), 7))};
+  GemmStoreRowsAvx2(std::make_index_sequence<MR>(), acc, init, args, m0, rows, col0, cols, t);
 }
 
 inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
@@ -448,6 +523,7 @@ inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::siz
     const std::size_t left = args.b.n - col0;
     const std::size_t cols = left < kGemmPanelColumns ? left : kGemmPanelColumns;
     int32x4_t init[4];
+#pragma GCC unroll 64
     for (int q = 0; q < 4; ++q) {
       init[q] = vaddq_s32(vld1q_s32(args.b.bias + col0 + 4 * q),
                           vshlq_n_s32(vld1q_s32(args.b.column_sums + col0 + 4 * q), 7));
@@ -459,9 +535,11 @@ inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::siz
         const std::size_t count = g < groups ? kGemmDepthGroup : tail;
         const int8x16_t x = vreinterpretq_s8_u32(vdupq_n_u32(GemmLoadA4(a + g * 4, count)));
         const std::int8_t* w = b + g * kGemmDepthGroup * kGemmPanelColumns;
+#pragma GCC unroll 64
         for (int q = 0; q < 4; ++q) acc[q] = vdotq_s32(acc[q], vld1q_s8(w + 16 * q), x);
       }
       alignas(16) std::int32_t out[16];
+#pragma GCC unroll 64
       for (int q = 0; q < 4; ++q) vst1q_s32(out + 4 * q, acc[q]);
       std::int8_t* c = args.c + m * args.c_stride + col0;
       for (std::size_t j = 0; j < cols; ++j) c[j] = detail::gemm_output(args, out[j], col0 + j);
