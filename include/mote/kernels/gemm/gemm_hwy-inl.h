@@ -187,58 +187,87 @@ MOTE_GEMM_VNNI_TARGET inline __m512i GemmRequant512(__m512i x, const GemmEpilogu
   return _mm512_srav_epi32(high, _mm512_load_si512(t.post_shift + j));
 }
 
-// Row r of a tile (16 NV accumulators, packed bias included) requantized and stored.
+// Loop-invariant epilogue operands, built once per tile (in registers: stores to C may alias
+// anything, so values re-read from GemmArgs would be reloaded for every row).
+struct GemmVnniEpilogue {
+  __m512i zero_point, lo, hi, order;
+  __mmask64 mask;  // valid columns
+  bool tie_correction, shift31;
+};
+
+// Rows of a tile after the K loop: four accumulators (16 columns each) at a time, so that one
+// pack/clamp/permute sequence serves 4 / NV rows (NV = 3: one row and an unused vector). acc
+// points at the first accumulator of `row` (tile-relative); c at that row's output.
 template <int NV>
-MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreRowVnni(const __m512i* acc,
-                                                               const detail::GemmArgs& args,
-                                                               std::int8_t* c, std::size_t cols,
-                                                               const GemmEpilogueTable& t) {
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
+    const __m512i* acc, std::size_t row, std::size_t rows, std::int8_t* c, std::size_t c_stride,
+    const GemmEpilogueTable& t, const GemmVnniEpilogue& e) {
   __m512i y[4];
-#pragma GCC unroll 64
-  for (int v = 0; v < 4; ++v) {
-    y[v] = v < NV
-               ? GemmRequant512(acc[v], t, v * kGemmPanelColumns, args.tie_correction, args.shift31)
-               : _mm512_setzero_si512();
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {
+    // Accumulator i is row i / NV, panel i % NV (NV = 1, 2, 4), or row 0 panel i (NV = 3).
+    y[i] = NV == 3 && i == 3 ? _mm512_setzero_si512()
+                             : GemmRequant512(acc[i], t, (i % NV) * kGemmPanelColumns,
+                                              e.tie_correction, e.shift31);
   }
   // int32 -> int16 -> int8 with saturation, zero point added in int16 (saturating): each step
   // is monotone and the clamp range lies inside int8, so this equals clamp(y + zero_point)
-  // computed exactly. packs interleave 128-bit lanes: dword 4L + v holds columns 4L .. 4L + 3
-  // of vector v, which the permutation puts back in column order.
-  const __m512i zero_point = _mm512_set1_epi16(static_cast<std::int16_t>(args.zero_point));
-  const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(y[0], y[1]), zero_point);
-  const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(y[2], y[3]), zero_point);
+  // computed exactly. packs interleave 128-bit lanes: dword 4L + i holds columns 4L .. 4L + 3
+  // of vector i; the permutation puts vector i in bytes 16i .. 16i + 15.
+  const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(y[0], y[1]), e.zero_point);
+  const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(y[2], y[3]), e.zero_point);
   __m512i bytes = _mm512_packs_epi16(p01, p23);
-  bytes =
-      _mm512_min_epi8(_mm512_max_epi8(bytes, _mm512_set1_epi8(static_cast<char>(args.clamp_min))),
-                      _mm512_set1_epi8(static_cast<char>(args.clamp_max)));
-  const __m512i order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
-  bytes = _mm512_permutexvar_epi32(order, bytes);
-  const __mmask64 store_mask = cols >= 64 ? ~__mmask64{0} : (__mmask64{1} << cols) - 1;
-  _mm512_mask_storeu_epi8(c, store_mask, bytes);
+  bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, e.lo), e.hi);
+  bytes = _mm512_permutexvar_epi32(e.order, bytes);
+  if constexpr (NV >= 3) {
+    _mm512_mask_storeu_epi8(c, e.mask, bytes);
+  } else if constexpr (NV == 2) {
+    const auto mask = static_cast<__mmask32>(e.mask);
+    _mm256_mask_storeu_epi8(c, mask, _mm512_castsi512_si256(bytes));
+    if (row + 1 < rows)
+      _mm256_mask_storeu_epi8(c + c_stride, mask, _mm512_extracti64x4_epi64(bytes, 1));
+  } else {
+    const auto mask = static_cast<__mmask16>(e.mask);
+    _mm_mask_storeu_epi8(c, mask, _mm512_castsi512_si128(bytes));
+    if (row + 1 < rows)
+      _mm_mask_storeu_epi8(c + c_stride, mask, _mm512_extracti32x4_epi32(bytes, 1));
+    if (row + 2 < rows)
+      _mm_mask_storeu_epi8(c + 2 * c_stride, mask, _mm512_extracti32x4_epi32(bytes, 2));
+    if (row + 3 < rows)
+      _mm_mask_storeu_epi8(c + 3 * c_stride, mask, _mm512_extracti32x4_epi32(bytes, 3));
+  }
 }
 
-// Every row of a tile, the row index a constant in each call (so that the accumulators stay in
-// registers: a run-time index would put the array in memory).
-// Every row of a tile, the row index a constant in each call (so that the accumulators stay in
-// registers: a run-time index would put the array in memory). When some multiplier is >= 1
-// the accumulators go to memory first and the scalar epilogue runs after they are dead (a
-// call with live vector registers makes the compiler spill them inside the K loop).
-template <int NV, std::size_t... R>
+// Every row group of a tile, the group index a constant in each call (so that the
+// accumulators stay in registers: a run-time index would put the array in memory). When some
+// multiplier is >= 1 the accumulators go to memory first and the scalar epilogue runs after
+// they are dead (a call with live vector registers makes the compiler spill them inside the
+// K loop).
+template <int MR, int NV, std::size_t... G>
 MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreRowsVnni(
-    std::index_sequence<R...>, const __m512i* acc, const detail::GemmArgs& args, std::size_t m0,
+    std::index_sequence<G...>, const __m512i* acc, const detail::GemmArgs& args, std::size_t m0,
     std::size_t rows, std::size_t col0, std::size_t cols, const GemmEpilogueTable& t) {
   if (!args.vector_epilogue) {
-    alignas(64) std::int32_t out[sizeof...(R)][NV * kGemmPanelColumns];
+    alignas(64) std::int32_t out[MR * NV * kGemmPanelColumns];
 #pragma GCC unroll 64
-    for (int v = 0; v < NV; ++v) {
-      ((_mm512_store_si512(out[R] + v * kGemmPanelColumns, acc[R * NV + v])), ...);
-    }
-    GemmScalarEpilogue(args, &out[0][0], NV * kGemmPanelColumns, m0, rows, col0, cols);
+    for (int i = 0; i < MR * NV; ++i) _mm512_store_si512(out + i * kGemmPanelColumns, acc[i]);
+    GemmScalarEpilogue(args, out, NV * kGemmPanelColumns, m0, rows, col0, cols);
     return;
   }
-  ((R < rows ? GemmStoreRowVnni<NV>(acc + R * NV, args, args.c + (m0 + R) * args.c_stride + col0,
-                                    cols, t)
-             : void()),
+  GemmVnniEpilogue e;
+  e.zero_point = _mm512_set1_epi16(static_cast<std::int16_t>(args.zero_point));
+  e.lo = _mm512_set1_epi8(static_cast<char>(args.clamp_min));
+  e.hi = _mm512_set1_epi8(static_cast<char>(args.clamp_max));
+  e.order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+  e.mask = cols >= 64 ? ~__mmask64{0} : (__mmask64{1} << cols) - 1;
+  e.tie_correction = args.tie_correction;
+  e.shift31 = args.shift31;
+  constexpr std::size_t kGroupRows = NV >= 3 ? 1 : 4 / NV;
+  std::int8_t* c = args.c + m0 * args.c_stride + col0;
+  const std::size_t c_stride = args.c_stride;
+  ((G * kGroupRows < rows ? GemmStoreGroupVnni<NV>(acc + G * kGroupRows * NV, G * kGroupRows, rows,
+                                                   c + G * kGroupRows * c_stride, c_stride, t, e)
+                          : void()),
    ...);
 }
 
@@ -297,8 +326,9 @@ MOTE_GEMM_VNNI_TARGET void GemmTileVnni(const detail::GemmArgs& args, std::size_
                          b + groups * kGemmDepthGroup * kGemmPanelColumns, panel_bytes, flip);
   }
 
-  GemmStoreRowsVnni<NV>(std::make_index_sequence<MR>(), acc, args, m0, rows, p * kGemmPanelColumns,
-                        cols, t);
+  static_assert(NV >= 3 || MR % (4 / NV) == 0, "mote: GEMM tile rows must fill row groups");
+  GemmStoreRowsVnni<MR, NV>(std::make_index_sequence<(NV >= 3 ? MR : MR * NV / 4)>(), acc, args, m0,
+                            rows, p * kGemmPanelColumns, cols, t);
 }
 
 template <int MR, int NV>
@@ -439,6 +469,27 @@ MOTE_ALWAYS_INLINE void GemmStoreRowsAvx2(std::index_sequence<R...>, const __m25
    ...);
 }
 
+// One depth group: acc[4 r + q] += pair sums of a[r][k .. k + 3] and the 4 x 4 weights of
+// columns 4q .. 4q + 3 (both sign-extended to int16). `count` < 4 is the K tail.
+template <int MR>
+MOTE_ALWAYS_INLINE void GemmStepAvx2(__m256i* acc, const std::int8_t* const* a, std::size_t k,
+                                     std::size_t count, const std::int8_t* w) {
+  __m256i x[MR];
+#pragma GCC unroll 64
+  for (int r = 0; r < MR; ++r) {
+    x[r] = _mm256_cvtepi8_epi16(_mm_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + k, count))));
+  }
+#pragma GCC unroll 64
+  for (int i = 0; i < MR * 4; ++i) {
+    // q-major order: one widened weight vector live at a time (AVX2 has 16 registers).
+    const int q = i / MR;
+    const int r = i % MR;
+    const __m256i wq =
+        _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + q * 16)));
+    acc[r * 4 + q] = _mm256_add_epi32(acc[r * 4 + q], _mm256_madd_epi16(wq, x[r]));
+  }
+}
+
 template <int MR>
 inline void GemmTileAvx2(const detail::GemmArgs& args, std::size_t m0, std::size_t rows,
                          std::size_t p, std::size_t cols, const GemmEpilogueTable& t) {
@@ -455,25 +506,13 @@ inline void GemmTileAvx2(const detail::GemmArgs& args, std::size_t m0, std::size
   for (int i = 0; i < MR * 4; ++i) acc[i] = _mm256_setzero_si256();
   const std::size_t groups = args.b.k / kGemmDepthGroup;
   const std::size_t tail = args.b.k % kGemmDepthGroup;
-  const std::size_t steps = groups + (tail != 0 ? 1 : 0);
-  for (std::size_t g = 0; g < steps; ++g) {
-    const std::size_t count = g < groups ? kGemmDepthGroup : tail;
-    __m256i x[MR];
-#pragma GCC unroll 64
-    for (int r = 0; r < MR; ++r) {
-      x[r] = _mm256_cvtepi8_epi16(
-          _mm_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + g * kGemmDepthGroup, count))));
-    }
-    const std::int8_t* w = b + g * kGemmDepthGroup * kGemmPanelColumns;
-    __m256i wq[4];
-#pragma GCC unroll 64
-    for (int q = 0; q < 4; ++q) {
-      wq[q] = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + q * 16)));
-    }
-#pragma GCC unroll 64
-    for (int i = 0; i < MR * 4; ++i) {
-      acc[i] = _mm256_add_epi32(acc[i], _mm256_madd_epi16(wq[i % 4], x[i / 4]));
-    }
+  for (std::size_t g = 0; g < groups; ++g) {
+    GemmStepAvx2<MR>(acc, a, g * kGemmDepthGroup, kGemmDepthGroup,
+                     b + g * kGemmDepthGroup * kGemmPanelColumns);
+  }
+  if (tail != 0) {
+    GemmStepAvx2<MR>(acc, a, groups * kGemmDepthGroup, tail,
+                     b + groups * kGemmDepthGroup * kGemmPanelColumns);
   }
 
   const std::size_t col0 = p * kGemmPanelColumns;
@@ -488,7 +527,7 @@ inline void GemmTileAvx2(const detail::GemmArgs& args, std::size_t m0, std::size
 
 inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
                      std::size_t p_begin, std::size_t p_end) {
-  constexpr int kRows = 3;
+  constexpr int kRows = 2;
   GemmEpilogueTable table;
   bool filled = false;
   for (std::size_t p = p_begin; p < p_end; ++p) {
