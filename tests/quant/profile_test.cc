@@ -219,5 +219,17 @@ TYPED_TEST(ProfileTest, SoftmaxRowsWithEqualMaxima) {
   EXPECT_EQ(out, (std::vector<std::int8_t>{m, m, -89}));
 }
 
+TEST(ProfileTest, MixedProfilePicksPerOperator) {
+  // Runtime rounding and tables, but TFLite Micro's fixed-point SOFTMAX.
+  static_assert(std::is_same_v<ref::SoftmaxParamsFor<MixedProfile>,
+                               ref::SoftmaxFixedParams<Rounding::kDouble>>);
+  static_assert(std::is_same_v<ref::LogisticParamsFor<MixedProfile>, ref::LookupTable>);
+  const auto p = ref::make_softmax_params<MixedProfile>({0x1.d1aa3p-4f, 0}, {1.0f / 256.0f, -128});
+  ASSERT_TRUE(p);
+  std::vector<std::int8_t> row{20, 20, 11}, out(3);
+  ASSERT_EQ(ref::softmax<MixedProfile>(vec(row), vec(out), *p), Status::kOk);
+  EXPECT_EQ(out, (std::vector<std::int8_t>{-20, -20, -89}));
+}
+
 }  // namespace
 }  // namespace mote

@@ -48,9 +48,10 @@ struct TfliteReference {
   static constexpr Rounding kActivationRescale = Rounding::kDouble;
 };
 
-// TFLite's runtime (builtin, kGenericOptimized) kernels on x86 and on non-clang/non-aarch64
-// builds: conv and fully connected go through ruy and round once; depthwise, add and mean round
-// twice; LOGISTIC, TANH and SOFTMAX use float tables; MEAN uses a float multiplier and bias.
+// TFLite's runtime (builtin, kGenericOptimized) kernels, as built everywhere but with clang on
+// aarch64 (whose int8 SOFTMAX uses another, uint16 table): conv and fully connected go through ruy
+// and round once; depthwise, add and mean round twice; LOGISTIC, TANH and SOFTMAX use float
+// tables; MEAN uses a float multiplier and bias.
 struct TfliteRuntime {
   static constexpr const char* kName = "TfliteRuntime";
   static constexpr Rounding kConv = Rounding::kSingle;
