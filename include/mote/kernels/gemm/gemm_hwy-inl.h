@@ -331,16 +331,25 @@ MOTE_GEMM_VNNI_TARGET void GemmTileVnni(const detail::GemmArgs& args, std::size_
                             rows, p * kGemmPanelColumns, cols, t);
 }
 
-template <int MR, int NV>
+// Rows m_begin .. m_end - 1 of NV panels from p: full MR-row tiles, then the remaining rows
+// with the smallest of the tile heights Tail... that covers them (a tile computes all its rows,
+// so M = 1 must not pay for MR).
+template <int MR, int NV, int... Tail>
 inline void GemmPanelsVnni(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
                            std::size_t p, const GemmEpilogueTable& t) {
   const std::size_t col0 = p * kGemmPanelColumns;
   const std::size_t left = args.b.n - col0;
   const std::size_t cols = left < NV * kGemmPanelColumns ? left : NV * kGemmPanelColumns;
-  for (std::size_t m = m_begin; m < m_end; m += MR) {
-    const std::size_t rows = m_end - m < MR ? m_end - m : MR;
-    GemmTileVnni<MR, NV>(args, m, rows, p, cols, t);
-  }
+  std::size_t m = m_begin;
+  for (; m + MR <= m_end; m += MR) GemmTileVnni<MR, NV>(args, m, MR, p, cols, t);
+  if (m == m_end) return;
+  const std::size_t rows = m_end - m;
+  bool done = false;
+  ((!done && rows <= static_cast<std::size_t>(Tail)
+        ? (GemmTileVnni<Tail, NV>(args, m, rows, p, cols, t), done = true)
+        : false),
+   ...);
+  if (!done) GemmTileVnni<MR, NV>(args, m, rows, p, cols, t);
 }
 
 inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
@@ -356,16 +365,16 @@ inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::siz
     }
     switch (nv) {
       case 4:
-        GemmPanelsVnni<6, 4>(args, m_begin, m_end, p, table);
+        GemmPanelsVnni<6, 4, 1, 2, 3>(args, m_begin, m_end, p, table);
         break;
       case 3:
-        GemmPanelsVnni<8, 3>(args, m_begin, m_end, p, table);
+        GemmPanelsVnni<8, 3, 1, 2, 4>(args, m_begin, m_end, p, table);
         break;
       case 2:
-        GemmPanelsVnni<12, 2>(args, m_begin, m_end, p, table);
+        GemmPanelsVnni<12, 2, 2, 4, 6>(args, m_begin, m_end, p, table);
         break;
       default:
-        GemmPanelsVnni<12, 1>(args, m_begin, m_end, p, table);
+        GemmPanelsVnni<12, 1, 4, 8>(args, m_begin, m_end, p, table);
         break;
     }
   }
