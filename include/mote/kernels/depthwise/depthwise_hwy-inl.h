@@ -133,7 +133,7 @@ inline __m512i interleave_rows_index(int half) {
 
 // Four rows of 32 channels (masked loads) interleaved into two vectors of 4-byte lanes:
 // channels 0..15 in out[0], 16..31 in out[1].
-__attribute__((target("avx512vnni"))) inline void interleave4x32(
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void interleave4x32(
     const std::int8_t* p0, const std::int8_t* p1, const std::int8_t* p2, const std::int8_t* p3,
     __mmask32 mask, __m512i index_lo, __m512i index_hi, __m512i out[2]) {
   const __m512i rows01 =
@@ -159,7 +159,7 @@ struct DoubleRounding16 {
   __m512i half_mask;  // mask >> 1
   bool has_left_shift;
 
-  __attribute__((target("avx512vnni"))) void init(__m512i m, __m512i shift) {
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void init(__m512i m, __m512i shift) {
     const __m512i zero = _mm512_setzero_si512();
     multiplier = m;
     multiplier_odd = _mm512_srli_epi64(m, 32);
@@ -171,7 +171,7 @@ struct DoubleRounding16 {
     has_left_shift = _mm512_cmpgt_epi32_mask(left_shift, zero) != 0;
   }
 
-  __attribute__((target("avx512vnni"))) __m512i apply(__m512i x) const {
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) __m512i apply(__m512i x) const {
     if (has_left_shift) x = _mm512_sllv_epi32(x, left_shift);
     const __m512i nudge = _mm512_set1_epi64(std::int64_t{1} << 30);
     const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, multiplier), nudge);
@@ -198,8 +198,8 @@ struct Narrow16 {
   __m512i clamp_max8;
   __m512i two_rows_index;
 
-  __attribute__((target("avx512vnni"))) void init(std::int32_t zp, std::int32_t lo,
-                                                  std::int32_t hi) {
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void init(std::int32_t zp, std::int32_t lo,
+                                                                  std::int32_t hi) {
     zero_point16 = _mm512_set1_epi16(static_cast<std::int16_t>(zp));
     clamp_min8 = _mm512_set1_epi8(static_cast<char>(lo));
     clamp_max8 = _mm512_set1_epi8(static_cast<char>(hi));
@@ -208,20 +208,78 @@ struct Narrow16 {
     two_rows_index = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
-  __attribute__((target("avx512vnni"))) __m128i one(__m512i y) const {
-    __m256i v = _mm512_cvtsepi32_epi16(y);
-    v = _mm256_adds_epi16(v, _mm512_castsi512_si256(zero_point16));
-    __m128i b = _mm256_cvtsepi16_epi8(v);
-    b = _mm_max_epi8(b, _mm512_castsi512_si128(clamp_min8));
-    return _mm_min_epi8(b, _mm512_castsi512_si128(clamp_max8));
-  }
-
   // Two vectors at once: the low 128 bits hold y0's 16 bytes, the next 128 bits y1's.
-  __attribute__((target("avx512vnni"))) __m512i two(__m512i y0, __m512i y1) const {
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) __m512i two(__m512i y0, __m512i y1) const {
     __m512i v = _mm512_adds_epi16(_mm512_packs_epi32(y0, y1), zero_point16);
     v = _mm512_packs_epi16(v, v);
     v = _mm512_min_epi8(_mm512_max_epi8(v, clamp_min8), clamp_max8);
     return _mm512_permutexvar_epi32(two_rows_index, v);
+  }
+};
+
+// What one block of 32 channels needs for a pass over output columns: the interleaved weights
+// of both halves, folded biases, requantization and the store masks.
+template <Rounding R, int K, int S, int Rows>
+struct VnniBlock {
+  static constexpr int kInRows = (Rows - 1) * S + K;
+  static constexpr int kTuples = (kInRows + 3) / 4;
+  static constexpr std::size_t kTileOut = 64;  // outputs per tile of columns: bounds the scratch
+  static constexpr std::size_t kTileCols = (kTileOut - 1) * S + K;
+  using Columns = __m512i[kTuples][kTileCols][2];
+
+  __m512i weights[2][Rows][kTuples][K];
+  __m512i folded_bias[2];
+  __m512i multiplier[2];
+  __m512i shift[2];
+  DoubleRounding16 rounding[2];
+  Narrow16 narrow;
+  __m512i zero_point;  // output zero point and clamp as int32 lanes (single rounding)
+  __m512i clamp_min;
+  __m512i clamp_max;
+  __mmask32 mask;
+  __mmask16 store_mask[2];
+  std::size_t channels;
+  std::size_t out_row_stride;
+
+  // Outputs [0, count) of a tile (column j0 = ox * S) of `pass_rows` rows, starting at `out`.
+  template <int kHalves>
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(const Columns& columns,
+                                                                     std::size_t count,
+                                                                     std::size_t pass_rows,
+                                                                     std::int8_t* out) const {
+    for (std::size_t ox = 0; ox < count; ++ox, out += channels) {
+      const std::size_t j0 = ox * S;
+      __m512i acc[kHalves][Rows];
+      for (int h = 0; h < kHalves; ++h) {
+        for (int r = 0; r < Rows; ++r) acc[h][r] = folded_bias[h];
+        for (int t = 0; t < kTuples; ++t) {
+          for (int kx = 0; kx < K; ++kx) {
+            const __m512i x = columns[t][j0 + static_cast<std::size_t>(kx)][h];
+            for (int r = 0; r < Rows; ++r) {
+              acc[h][r] = _mm512_dpbusd_epi32(acc[h][r], x, weights[h][r][t][kx]);
+            }
+          }
+        }
+      }
+      for (std::size_t r = 0; r < pass_rows; ++r) {
+        std::int8_t* row_out = out + r * out_row_stride;
+        if constexpr (R == Rounding::kDouble) {
+          const __m512i y0 = rounding[0].apply(acc[0][r]);
+          const __m512i y1 = kHalves == 2 ? rounding[1].apply(acc[kHalves - 1][r]) : y0;
+          _mm256_mask_storeu_epi8(row_out, mask, _mm512_castsi512_si256(narrow.two(y0, y1)));
+        } else {
+          const hn::Full512<std::int32_t> d;
+          const hn::Rebind<std::int8_t, decltype(d)> d8;
+          for (int h = 0; h < kHalves; ++h) {
+            const auto y = requantize<R, true>(
+                d, hn::Vec512<std::int32_t>{acc[h][r]}, hn::Vec512<std::int32_t>{multiplier[h]},
+                hn::Vec512<std::int32_t>{shift[h]}, hn::Vec512<std::int32_t>{zero_point},
+                hn::Vec512<std::int32_t>{clamp_min}, hn::Vec512<std::int32_t>{clamp_max});
+            _mm_mask_storeu_epi8(row_out + h * 16, store_mask[h], hn::DemoteTo(d8, y).raw);
+          }
+        }
+      }
+    }
   }
 };
 
@@ -237,16 +295,17 @@ struct Narrow16 {
 // Rows are processed in bands; inside a band the channel groups are the outer loop, so weights,
 // folded bias and multipliers are set up once per group and band.
 template <Rounding R, int K, int S, int Rows>
-__attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs& a,
-                                                     std::size_t row_begin, std::size_t row_end) {
-  constexpr int kInRows = (Rows - 1) * S + K;
-  constexpr int kTuples = (kInRows + 3) / 4;
-  constexpr std::size_t kTileOut = 64;  // outputs per tile of columns: bounds the scratch
-  constexpr std::size_t kTileCols = (kTileOut - 1) * S + K;
-  constexpr std::size_t kBandRows = 16;  // output rows per band (a multiple of Rows)
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs& a,
+                                                                     std::size_t row_begin,
+                                                                     std::size_t row_end) {
+  using Block = VnniBlock<R, K, S, Rows>;
+  constexpr int kTuples = Block::kTuples;
+  constexpr std::size_t kTileOut = Block::kTileOut;
+  constexpr std::size_t kTileCols = Block::kTileCols;
+  constexpr std::size_t kBandRows = 8;  // output rows per band (a multiple of Rows)
   // Channels go in blocks of 32 (two halves of 16 lanes): one vpermt2b per half and column.
-  alignas(64) __m512i columns[kTuples][kTileCols][2];
-  __m512i weights[2][Rows][kTuples][K];
+  alignas(64) typename Block::Columns columns;
+  Block block;
 
   // Locals: int8 stores may alias anything, so nothing is re-read from `a` in the loops.
   const std::int8_t* const input = a.input;
@@ -276,13 +335,13 @@ __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs
   for (std::int8_t& b : pad_bytes) b = static_cast<std::int8_t>(a.input_zero_point);
   alignas(32) static constexpr std::int8_t kZeros[32] = {};
   const __m512i zp_plus_128 = _mm512_set1_epi32(a.input_zero_point + 128);
-  Narrow16 narrow;
-  narrow.init(a.output_zero_point, a.clamp_min, a.clamp_max);
+  block.narrow.init(a.output_zero_point, a.clamp_min, a.clamp_max);
+  block.zero_point = _mm512_set1_epi32(a.output_zero_point);
+  block.clamp_min = _mm512_set1_epi32(a.clamp_min);
+  block.clamp_max = _mm512_set1_epi32(a.clamp_max);
+  block.channels = channels;
+  block.out_row_stride = out_row_stride;
   const hn::Full512<std::int32_t> d;
-  const auto zp_out = hn::Set(d, a.output_zero_point);
-  const auto lo = hn::Set(d, a.clamp_min);
-  const auto hi = hn::Set(d, a.clamp_max);
-  const hn::Rebind<std::int8_t, decltype(d)> d8;
 
   for (std::size_t band = row_begin; band < row_end;) {
     // A band stays inside one image.
@@ -295,10 +354,10 @@ __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs
 
     for (std::size_t c0 = 0; c0 < channels; c0 += 32) {
       const std::size_t count = channels - c0 < 32 ? channels - c0 : 32;
-      const int halves = count > 16 ? 2 : 1;
       const auto mask = static_cast<__mmask32>(count == 32 ? ~0u : (1u << count) - 1u);
-      const __mmask16 store_mask[2] = {static_cast<__mmask16>(mask),
-                                       static_cast<__mmask16>(mask >> 16)};
+      block.mask = mask;
+      block.store_mask[0] = static_cast<__mmask16>(mask);
+      block.store_mask[1] = static_cast<__mmask16>(mask >> 16);
 
       // Weights of this channel block, folded biases and requantization per half.
       for (int r = 0; r < Rows; ++r) {
@@ -313,55 +372,34 @@ __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs
             }
             __m512i w[2];
             interleave4x32(p[0], p[1], p[2], p[3], mask, index_lo, index_hi, w);
-            weights[0][r][t][kx] = w[0];
-            weights[1][r][t][kx] = w[1];
+            block.weights[0][r][t][kx] = w[0];
+            block.weights[1][r][t][kx] = w[1];
           }
         }
       }
-      __m512i folded_bias[2];
-      DoubleRounding16 rounding[2];
-      hn::Vec512<std::int32_t> multiplier[2] = {hn::Zero(d), hn::Zero(d)};
-      hn::Vec512<std::int32_t> shift[2] = {hn::Zero(d), hn::Zero(d)};
-      for (int h = 0; h < halves; ++h) {
+      for (int h = 0; h < 2; ++h) {
+        // A missing second half (16 or fewer channels left) computes zeros, never stored.
         const std::size_t ch = c0 + static_cast<std::size_t>(h) * 16;
         __m512i weight_sum = zero;
         for (int t = 0; t < kTuples; ++t) {
           for (int kx = 0; kx < K; ++kx) {
-            weight_sum = _mm512_dpbusd_epi32(weight_sum, ones, weights[h][0][t][kx]);
+            weight_sum = _mm512_dpbusd_epi32(weight_sum, ones, block.weights[h][0][t][kx]);
           }
         }
-        const __m512i bias =
-            bias_data != nullptr ? _mm512_maskz_loadu_epi32(store_mask[h], bias_data + ch) : zero;
-        folded_bias[h] = _mm512_sub_epi32(bias, _mm512_mullo_epi32(zp_plus_128, weight_sum));
-        multiplier[h] = hn::Set(d, multipliers[0].multiplier);
-        shift[h] = hn::Set(d, multipliers[0].shift);
-        if (per_channel) {
+        const __m512i bias = bias_data != nullptr
+                                 ? _mm512_maskz_loadu_epi32(block.store_mask[h], bias_data + ch)
+                                 : zero;
+        block.folded_bias[h] = _mm512_sub_epi32(bias, _mm512_mullo_epi32(zp_plus_128, weight_sum));
+        auto multiplier = hn::Set(d, multipliers[0].multiplier);
+        auto shift = hn::Set(d, multipliers[0].shift);
+        if (per_channel && ch < channels) {
           const std::size_t lanes = channels - ch < 16 ? channels - ch : 16;
-          load_multipliers(d, multipliers + ch, lanes, multiplier[h], shift[h]);
+          load_multipliers(d, multipliers + ch, lanes, multiplier, shift);
         }
-        rounding[h].init(multiplier[h].raw, shift[h].raw);
+        block.multiplier[h] = multiplier.raw;
+        block.shift[h] = shift.raw;
+        block.rounding[h].init(multiplier.raw, shift.raw);
       }
-
-      // Requantizes and stores acc[r] of half h for the rows of the pass that exist.
-      auto store = [&](int h, const __m512i* acc, std::size_t pass_rows, std::int8_t* out) {
-        if constexpr (R == Rounding::kDouble) {
-          if (Rows == 2 && pass_rows == 2) {
-            const __m512i v =
-                narrow.two(rounding[h].apply(acc[0]), rounding[h].apply(acc[Rows - 1]));
-            _mm_mask_storeu_epi8(out, store_mask[h], _mm512_castsi512_si128(v));
-            _mm_mask_storeu_epi8(out + out_row_stride, store_mask[h],
-                                 _mm512_extracti32x4_epi32(v, 1));
-          } else {
-            _mm_mask_storeu_epi8(out, store_mask[h], narrow.one(rounding[h].apply(acc[0])));
-          }
-        } else {
-          for (std::size_t r = 0; r < pass_rows; ++r) {
-            const auto y = requantize<R, true>(d, hn::Vec512<std::int32_t>{acc[r]}, multiplier[h],
-                                               shift[h], zp_out, lo, hi);
-            _mm_mask_storeu_epi8(out + r * out_row_stride, store_mask[h], hn::DemoteTo(d8, y).raw);
-          }
-        }
-      };
 
       for (std::size_t row = band; row < band_end;) {
         const std::size_t oy = row - n * out_h;
@@ -412,21 +450,10 @@ __attribute__((target("avx512vnni"))) void rows_vnni(const detail::DepthwiseArgs
           }
 
           std::int8_t* out = output + (row * out_w + ox0) * channels + c0;
-          for (std::size_t ox = ox0; ox < ox1; ++ox, out += channels) {
-            const std::size_t j0 = (ox - ox0) * S;
-            for (int h = 0; h < halves; ++h) {
-              __m512i acc[Rows];
-              for (int r = 0; r < Rows; ++r) acc[r] = folded_bias[h];
-              for (int t = 0; t < kTuples; ++t) {
-                for (int kx = 0; kx < K; ++kx) {
-                  const __m512i x = columns[t][j0 + static_cast<std::size_t>(kx)][h];
-                  for (int r = 0; r < Rows; ++r) {
-                    acc[r] = _mm512_dpbusd_epi32(acc[r], x, weights[h][r][t][kx]);
-                  }
-                }
-              }
-              store(h, acc, pass_rows, out + h * 16);
-            }
+          if (count > 16) {
+            block.template compute<2>(columns, ox1 - ox0, pass_rows, out);
+          } else {
+            block.template compute<1>(columns, ox1 - ox0, pass_rows, out);
           }
         }
         row += pass_rows;
