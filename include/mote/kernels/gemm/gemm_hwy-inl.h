@@ -162,29 +162,45 @@ inline void GemmRowsGeneric(const detail::GemmArgs& args, std::size_t m_begin, s
 #define MOTE_GEMM_VNNI_TARGET \
   __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,bmi2")))
 
+// The epilogue constants of 16 columns (see GemmEpilogueTable). Per-tensor stages load them
+// once per tile and keep them in registers; per-channel ones load them per use (as memory
+// operands).
+struct GemmColumns512 {
+  __m512i multiplier, multiplier_odd, threshold_even, threshold_odd, add_even, add_odd, pre_even,
+      pre_odd, post_shift;
+};
+
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE GemmColumns512
+GemmLoadColumns512(const GemmEpilogueTable& t, std::size_t j) {
+  return {_mm512_load_si512(t.multiplier + j),         _mm512_load_si512(t.multiplier_odd + j),
+          _mm512_load_si512(t.threshold_even + j / 2), _mm512_load_si512(t.threshold_odd + j / 2),
+          _mm512_load_si512(t.add_even + j / 2),       _mm512_load_si512(t.add_odd + j / 2),
+          _mm512_load_si512(t.pre_even + j / 2),       _mm512_load_si512(t.pre_odd + j / 2),
+          _mm512_load_si512(t.post_shift + j)};
+}
+
 // Requantizes 16 columns (see detail::column_requant) to int32 lanes, before the zero point.
-MOTE_GEMM_VNNI_TARGET inline __m512i GemmRequant512(__m512i x, const GemmEpilogueTable& t,
-                                                    std::size_t j, bool tie_correction,
-                                                    bool shift31) {
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE __m512i GemmRequant512(__m512i x, const GemmColumns512& c,
+                                                                bool tie_correction, bool shift31) {
   const __m512i x_odd = _mm512_shuffle_epi32(x, _MM_PERM_DDBB);  // odd lanes to even positions
-  __m512i even = _mm512_mul_epi32(x, _mm512_load_si512(t.multiplier + j));
-  __m512i odd = _mm512_mul_epi32(x_odd, _mm512_load_si512(t.multiplier_odd + j));
+  __m512i even = _mm512_mul_epi32(x, c.multiplier);
+  __m512i odd = _mm512_mul_epi32(x_odd, c.multiplier_odd);
   if (tie_correction) {
-    const __mmask8 ke = _mm512_cmplt_epi64_mask(even, _mm512_load_si512(t.threshold_even + j / 2));
-    const __mmask8 ko = _mm512_cmplt_epi64_mask(odd, _mm512_load_si512(t.threshold_odd + j / 2));
+    const __mmask8 ke = _mm512_cmplt_epi64_mask(even, c.threshold_even);
+    const __mmask8 ko = _mm512_cmplt_epi64_mask(odd, c.threshold_odd);
     const __m512i two31 = _mm512_set1_epi64(std::int64_t{1} << 31);
     even = _mm512_mask_sub_epi64(even, ke, even, two31);
     odd = _mm512_mask_sub_epi64(odd, ko, odd, two31);
   }
-  even = _mm512_add_epi64(even, _mm512_load_si512(t.add_even + j / 2));
-  odd = _mm512_add_epi64(odd, _mm512_load_si512(t.add_odd + j / 2));
+  even = _mm512_add_epi64(even, c.add_even);
+  odd = _mm512_add_epi64(odd, c.add_odd);
   if (shift31) {
-    even = _mm512_sllv_epi64(even, _mm512_load_si512(t.pre_even + j / 2));
-    odd = _mm512_sllv_epi64(odd, _mm512_load_si512(t.pre_odd + j / 2));
+    even = _mm512_sllv_epi64(even, c.pre_even);
+    odd = _mm512_sllv_epi64(odd, c.pre_odd);
   }
   // Bits 32..63 of each product: even columns from `even`'s high halves, odd from `odd`'s.
   const __m512i high = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
-  return _mm512_srav_epi32(high, _mm512_load_si512(t.post_shift + j));
+  return _mm512_srav_epi32(high, c.post_shift);
 }
 
 // Loop-invariant epilogue operands, built once per tile (in registers: stores to C may alias
@@ -192,23 +208,29 @@ MOTE_GEMM_VNNI_TARGET inline __m512i GemmRequant512(__m512i x, const GemmEpilogu
 struct GemmVnniEpilogue {
   __m512i zero_point, lo, hi, order;
   __mmask64 mask;  // valid columns
+  bool full;       // all 16 NV columns valid
   bool tie_correction, shift31;
 };
 
 // Rows of a tile after the K loop: four accumulators (16 columns each) at a time, so that one
 // pack/clamp/permute sequence serves 4 / NV rows (NV = 3: one row and an unused vector). acc
 // points at the first accumulator of `row` (tile-relative); c at that row's output.
-template <int NV>
+template <int NV, bool kPerChannel>
 MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
     const __m512i* acc, std::size_t row, std::size_t rows, std::int8_t* c, std::size_t c_stride,
-    const GemmEpilogueTable& t, const GemmVnniEpilogue& e) {
+    const GemmEpilogueTable& t, const GemmColumns512& uniform, const GemmVnniEpilogue& e) {
   __m512i y[4];
 #pragma GCC unroll 4
   for (int i = 0; i < 4; ++i) {
     // Accumulator i is row i / NV, panel i % NV (NV = 1, 2, 4), or row 0 panel i (NV = 3).
-    y[i] = NV == 3 && i == 3 ? _mm512_setzero_si512()
-                             : GemmRequant512(acc[i], t, (i % NV) * kGemmPanelColumns,
-                                              e.tie_correction, e.shift31);
+    if (NV == 3 && i == 3) {
+      y[i] = _mm512_setzero_si512();
+    } else if constexpr (kPerChannel) {
+      y[i] = GemmRequant512(acc[i], GemmLoadColumns512(t, (i % NV) * kGemmPanelColumns),
+                            e.tie_correction, e.shift31);
+    } else {
+      y[i] = GemmRequant512(acc[i], uniform, e.tie_correction, e.shift31);
+    }
   }
   // int32 -> int16 -> int8 with saturation, zero point added in int16 (saturating): each step
   // is monotone and the clamp range lies inside int8, so this equals clamp(y + zero_point)
@@ -219,22 +241,37 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
   __m512i bytes = _mm512_packs_epi16(p01, p23);
   bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, e.lo), e.hi);
   bytes = _mm512_permutexvar_epi32(e.order, bytes);
+  // Full rows take plain stores (masked 512-bit stores are slow on some CPUs, Zen 4 among them).
   if constexpr (NV >= 3) {
-    _mm512_mask_storeu_epi8(c, e.mask, bytes);
+    if (e.full) {
+      _mm512_storeu_si512(c, bytes);
+    } else {
+      _mm512_mask_storeu_epi8(c, e.mask, bytes);
+    }
   } else if constexpr (NV == 2) {
-    const auto mask = static_cast<__mmask32>(e.mask);
-    _mm256_mask_storeu_epi8(c, mask, _mm512_castsi512_si256(bytes));
-    if (row + 1 < rows)
-      _mm256_mask_storeu_epi8(c + c_stride, mask, _mm512_extracti64x4_epi64(bytes, 1));
+    const __m256i r0 = _mm512_castsi512_si256(bytes);
+    const __m256i r1 = _mm512_extracti64x4_epi64(bytes, 1);
+    if (e.full) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(c), r0);
+      if (row + 1 < rows) _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + c_stride), r1);
+    } else {
+      const auto mask = static_cast<__mmask32>(e.mask);
+      _mm256_mask_storeu_epi8(c, mask, r0);
+      if (row + 1 < rows) _mm256_mask_storeu_epi8(c + c_stride, mask, r1);
+    }
   } else {
+    const __m128i r[4] = {_mm512_castsi512_si128(bytes), _mm512_extracti32x4_epi32(bytes, 1),
+                          _mm512_extracti32x4_epi32(bytes, 2), _mm512_extracti32x4_epi32(bytes, 3)};
     const auto mask = static_cast<__mmask16>(e.mask);
-    _mm_mask_storeu_epi8(c, mask, _mm512_castsi512_si128(bytes));
-    if (row + 1 < rows)
-      _mm_mask_storeu_epi8(c + c_stride, mask, _mm512_extracti32x4_epi32(bytes, 1));
-    if (row + 2 < rows)
-      _mm_mask_storeu_epi8(c + 2 * c_stride, mask, _mm512_extracti32x4_epi32(bytes, 2));
-    if (row + 3 < rows)
-      _mm_mask_storeu_epi8(c + 3 * c_stride, mask, _mm512_extracti32x4_epi32(bytes, 3));
+#pragma GCC unroll 4
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (row + i >= rows) break;
+      if (e.full) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(c + i * c_stride), r[i]);
+      } else {
+        _mm_mask_storeu_epi8(c + i * c_stride, mask, r[i]);
+      }
+    }
   }
 }
 
@@ -243,7 +280,7 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
 // multiplier is >= 1 the accumulators go to memory first and the scalar epilogue runs after
 // they are dead (a call with live vector registers makes the compiler spill them inside the
 // K loop).
-template <int MR, int NV, std::size_t... G>
+template <int MR, int NV, bool kPerChannel, std::size_t... G>
 MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreRowsVnni(
     std::index_sequence<G...>, const __m512i* acc, const detail::GemmArgs& args, std::size_t m0,
     std::size_t rows, std::size_t col0, std::size_t cols, const GemmEpilogueTable& t) {
@@ -260,13 +297,17 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreRowsVnni(
   e.hi = _mm512_set1_epi8(static_cast<char>(args.clamp_max));
   e.order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
   e.mask = cols >= 64 ? ~__mmask64{0} : (__mmask64{1} << cols) - 1;
+  e.full = cols == NV * kGemmPanelColumns;
   e.tie_correction = args.tie_correction;
   e.shift31 = args.shift31;
   constexpr std::size_t kGroupRows = NV >= 3 ? 1 : 4 / NV;
   std::int8_t* c = args.c + m0 * args.c_stride + col0;
   const std::size_t c_stride = args.c_stride;
-  ((G * kGroupRows < rows ? GemmStoreGroupVnni<NV>(acc + G * kGroupRows * NV, G * kGroupRows, rows,
-                                                   c + G * kGroupRows * c_stride, c_stride, t, e)
+  // Per-tensor: every column has the same constants, loaded once.
+  const GemmColumns512 uniform = GemmLoadColumns512(t, 0);
+  ((G * kGroupRows < rows ? GemmStoreGroupVnni<NV, kPerChannel>(
+                                acc + G * kGroupRows * NV, G * kGroupRows, rows,
+                                c + G * kGroupRows * c_stride, c_stride, t, uniform, e)
                           : void()),
    ...);
 }
@@ -327,8 +368,14 @@ MOTE_GEMM_VNNI_TARGET void GemmTileVnni(const detail::GemmArgs& args, std::size_
   }
 
   static_assert(NV >= 3 || MR % (4 / NV) == 0, "mote: GEMM tile rows must fill row groups");
-  GemmStoreRowsVnni<MR, NV>(std::make_index_sequence<(NV >= 3 ? MR : MR * NV / 4)>(), acc, args, m0,
-                            rows, p * kGemmPanelColumns, cols, t);
+  constexpr std::size_t kGroups = NV >= 3 ? MR : MR * NV / 4;
+  if (args.per_channel) {
+    GemmStoreRowsVnni<MR, NV, true>(std::make_index_sequence<kGroups>(), acc, args, m0, rows,
+                                    p * kGemmPanelColumns, cols, t);
+  } else {
+    GemmStoreRowsVnni<MR, NV, false>(std::make_index_sequence<kGroups>(), acc, args, m0, rows,
+                                     p * kGemmPanelColumns, cols, t);
+  }
 }
 
 // Rows m_begin .. m_end - 1 of NV panels from p: full MR-row tiles, then the remaining rows
