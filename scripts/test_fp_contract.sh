@@ -4,10 +4,12 @@
 # in float (MEAN's multiplier and bias, the LOGISTIC/TANH/SOFTMAX tables) must give the same bytes
 # when a user compiles with FMA contraction. On x86-64 the flag only fuses when FMA instructions are
 # enabled, so -mfma is added there when the CPU has FMA (otherwise the run would prove nothing).
-# Usage: scripts/test_fp_contract.sh [build root, default build/]
+# Usage: scripts/test_fp_contract.sh [build root, default build/] [extra CMake arguments...]
+# (e.g. -DMOTE_DISPATCH=NONE to test the scalar references only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=${1:-build}
+shift || true
 flags="-ffp-contract=fast"
 if [ "$(uname -m)" = "x86_64" ]; then
   if grep -qw fma /proc/cpuinfo; then
@@ -21,7 +23,7 @@ for cxx in g++ clang++-14; do
   dir="${root}/fp-contract-fast-${cxx}"
   echo "=== mote fp-contract tests: ${cxx} ${flags}"
   cmake -S . -B "${dir}" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER="${cxx}" \
-    "-DCMAKE_CXX_FLAGS=${flags}" -DMOTE_BUILD_BENCH=OFF -DMOTE_BUILD_EXAMPLES=OFF >/dev/null
+    "-DCMAKE_CXX_FLAGS=${flags}" -DMOTE_BUILD_BENCH=OFF -DMOTE_BUILD_EXAMPLES=OFF "$@" >/dev/null
   cmake --build "${dir}" -j "${jobs}" --target mote_quant_tests mote_kernels_tests
   "${dir}/tests/mote_quant_tests"
   "${dir}/tests/mote_kernels_tests"
