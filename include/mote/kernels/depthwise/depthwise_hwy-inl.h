@@ -11,6 +11,7 @@
 #define MOTE_KERNELS_DEPTHWISE_DEPTHWISE_HWY_INL_H_
 #endif
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -217,6 +218,17 @@ struct Narrow16 {
   }
 };
 
+// Stores 32 bytes, masked only for a channel tail (a full masked store is slower on some CPUs).
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void store32(std::int8_t* out,
+                                                                          __mmask32 mask,
+                                                                          __m512i v) {
+  if (mask == ~__mmask32{0}) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), _mm512_castsi512_si256(v));
+  } else {
+    _mm256_mask_storeu_epi8(out, mask, _mm512_castsi512_si256(v));
+  }
+}
+
 // What one block of 32 channels needs for a pass over output columns: the interleaved weights
 // of both halves, folded biases, requantization and the store masks.
 template <Rounding R, int K, int S, int Rows>
@@ -266,7 +278,7 @@ struct VnniBlock {
         if constexpr (R == Rounding::kDouble) {
           const __m512i y0 = rounding[0].apply(acc[0][r]);
           const __m512i y1 = kHalves == 2 ? rounding[1].apply(acc[kHalves - 1][r]) : y0;
-          _mm256_mask_storeu_epi8(row_out, mask, _mm512_castsi512_si256(narrow.two(y0, y1)));
+          store32(row_out, mask, narrow.two(y0, y1));
         } else {
           const hn::Full512<std::int32_t> d;
           const hn::Rebind<std::int8_t, decltype(d)> d8;
@@ -463,6 +475,264 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni(const detai
   }
 }
 
+// 3x3 at stride 2 on 2x2 blocks: block (m, q) holds, per channel, the input pixels
+//   (2m + dy - pad_top, 2q + dx - pad_left) for dy, dx in {0, 1}, flipped to x + 128,
+// and output (oy, ox) is the sum over blocks (oy, ox), (oy, ox + 1), (oy + 1, ox), (oy + 1, ox + 1)
+// with weights (w00 w01 w10 w11), (w02 0 w12 0), (w20 w21 0 0), (w22 0 0 0). Every block serves
+// four outputs, so each input pixel is loaded and interleaved once (the vertical tuples of
+// rows_vnni load a stride-2 row up to twice and use three of their four bytes).
+template <Rounding R>
+struct VnniBlock3x3s2 {
+  static constexpr std::size_t kTileOut = 64;
+  static constexpr std::size_t kTileBlocks = kTileOut + 1;
+  using BlockRow = __m512i[kTileBlocks][2];
+
+  __m512i weights[2][4];
+  __m512i folded_bias[2];
+  __m512i multiplier[2];
+  __m512i shift[2];
+  DoubleRounding16 rounding[2];
+  Narrow16 narrow;
+  __m512i zero_point;
+  __m512i clamp_min;
+  __m512i clamp_max;
+  __mmask32 mask;
+  __mmask16 store_mask[2];
+  std::size_t channels;
+
+  template <int kHalves>
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(const BlockRow& top,
+                                                                     const BlockRow& bottom,
+                                                                     std::size_t count,
+                                                                     std::int8_t* out) const {
+    for (std::size_t ox = 0; ox < count; ++ox, out += channels) {
+      __m512i acc[kHalves];
+      for (int h = 0; h < kHalves; ++h) {
+        __m512i v = _mm512_dpbusd_epi32(folded_bias[h], top[ox][h], weights[h][0]);
+        v = _mm512_dpbusd_epi32(v, top[ox + 1][h], weights[h][1]);
+        v = _mm512_dpbusd_epi32(v, bottom[ox][h], weights[h][2]);
+        acc[h] = _mm512_dpbusd_epi32(v, bottom[ox + 1][h], weights[h][3]);
+      }
+      if constexpr (R == Rounding::kDouble) {
+        const __m512i y0 = rounding[0].apply(acc[0]);
+        const __m512i y1 = kHalves == 2 ? rounding[1].apply(acc[kHalves - 1]) : y0;
+        store32(out, mask, narrow.two(y0, y1));
+      } else {
+        const hn::Full512<std::int32_t> d;
+        const hn::Rebind<std::int8_t, decltype(d)> d8;
+        for (int h = 0; h < kHalves; ++h) {
+          const auto y = requantize<R, true>(
+              d, hn::Vec512<std::int32_t>{acc[h]}, hn::Vec512<std::int32_t>{multiplier[h]},
+              hn::Vec512<std::int32_t>{shift[h]}, hn::Vec512<std::int32_t>{zero_point},
+              hn::Vec512<std::int32_t>{clamp_min}, hn::Vec512<std::int32_t>{clamp_max});
+          _mm_mask_storeu_epi8(out + h * 16, store_mask[h], hn::DemoteTo(d8, y).raw);
+        }
+      }
+    }
+  }
+};
+
+// Where the blocks of one image come from.
+struct BlockRowSource {
+  const std::int8_t* image;
+  std::size_t row_stride;
+  std::size_t channels;
+  std::int64_t in_h;
+  std::int64_t in_w;
+  std::int64_t pad_top;
+  std::int64_t pad_left;
+  const std::int8_t* pad_bytes;  // 32 bytes of the input zero point
+  __mmask32 mask;
+  __m512i index_lo;
+  __m512i index_hi;
+  __m512i flip;
+};
+
+// Block row m (input rows 2m - pad_top and the next), blocks q = ox0 .. ox0 + blocks - 1, of the
+// 32 channels from c0; pixels outside the image read the zero point.
+template <std::size_t kBlocks>
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void build_block_row(
+    const BlockRowSource& s, std::int64_t m, std::size_t c0, std::size_t ox0, std::size_t blocks,
+    __m512i (&dst)[kBlocks][2]) {
+  const std::int8_t* rows[2];
+  for (int dy = 0; dy < 2; ++dy) {
+    const std::int64_t iy = 2 * m + dy - s.pad_top;
+    rows[dy] = iy >= 0 && iy < s.in_h ? s.image + static_cast<std::size_t>(iy) * s.row_stride + c0
+                                      : nullptr;
+  }
+  // Blocks with both columns inside the image take pointers that advance by two pixels (a row
+  // outside the image reads the zero point and does not advance); the others check each pixel.
+  const std::int64_t x0 = 2 * static_cast<std::int64_t>(ox0) - s.pad_left;
+  std::int64_t q_lo = x0 >= 0 ? 0 : (1 - x0) / 2;
+  std::int64_t q_hi = (s.in_w - 1 - x0 + 1) / 2;  // first q with x + 1 >= in_w
+  const auto count = static_cast<std::int64_t>(blocks);
+  if (q_lo > count) q_lo = count;
+  if (q_hi > count) q_hi = count;
+  if (q_hi < q_lo) q_hi = q_lo;
+  auto edge = [&](std::int64_t q) {
+    const std::int64_t x = x0 + 2 * q;
+    const std::int8_t* p[4];
+    for (int k = 0; k < 4; ++k) {
+      const std::int8_t* row = rows[k / 2];
+      const std::int64_t ix = x + k % 2;
+      p[k] = row != nullptr && ix >= 0 && ix < s.in_w
+                 ? row + static_cast<std::size_t>(ix) * s.channels
+                 : s.pad_bytes;
+    }
+    return std::array<const std::int8_t*, 4>{p[0], p[1], p[2], p[3]};
+  };
+  // Locals: the stores to dst may alias s.
+  const __mmask32 mask = s.mask;
+  const __m512i index_lo = s.index_lo;
+  const __m512i index_hi = s.index_hi;
+  const __m512i flip = s.flip;
+  auto put = [&](std::int64_t q, const std::int8_t* p0, const std::int8_t* p1,
+                 const std::int8_t* p2, const std::int8_t* p3) {
+    __m512i v[2];
+    interleave4x32(p0, p1, p2, p3, mask, index_lo, index_hi, v);
+    dst[q][0] = _mm512_xor_si512(v[0], flip);
+    dst[q][1] = _mm512_xor_si512(v[1], flip);
+  };
+  for (std::int64_t q = 0; q < q_lo; ++q) {
+    const auto p = edge(q);
+    put(q, p[0], p[1], p[2], p[3]);
+  }
+  if (q_lo < q_hi) {
+    const std::size_t step0 = rows[0] != nullptr ? s.channels : 0;
+    const std::size_t step1 = rows[1] != nullptr ? s.channels : 0;
+    const auto first = static_cast<std::size_t>(x0 + 2 * q_lo);
+    const std::int8_t* p0 = (rows[0] != nullptr ? rows[0] : s.pad_bytes) + first * step0;
+    const std::int8_t* p2 = (rows[1] != nullptr ? rows[1] : s.pad_bytes) + first * step1;
+    for (std::int64_t q = q_lo; q < q_hi; ++q) {
+      put(q, p0, p0 + step0, p2, p2 + step1);
+      p0 += 2 * step0;
+      p2 += 2 * step1;
+    }
+  }
+  for (std::int64_t q = q_hi; q < count; ++q) {
+    const auto p = edge(q);
+    put(q, p[0], p[1], p[2], p[3]);
+  }
+}
+
+template <Rounding R>
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni_3x3s2(
+    const detail::DepthwiseArgs& a, std::size_t row_begin, std::size_t row_end) {
+  using Block = VnniBlock3x3s2<R>;
+  constexpr std::size_t kTileOut = Block::kTileOut;
+  constexpr std::size_t kBandRows = 8;
+  alignas(64) typename Block::BlockRow block_rows[2];
+  Block block;
+
+  const std::int8_t* const input = a.input;
+  const std::int8_t* const filter = a.filter;
+  std::int8_t* const output = a.output;
+  const std::size_t channels = a.channels;
+  const auto in_h = static_cast<std::int64_t>(a.in_h);
+  const auto in_w = static_cast<std::int64_t>(a.in_w);
+  const std::size_t out_h = a.out_h;
+  const std::size_t out_w = a.out_w;
+  const std::int64_t pad_top = a.pad_top;
+  const std::int64_t pad_left = a.pad_left;
+  const std::int32_t* const bias_data = a.bias;
+  const QuantizedMultiplier* const multipliers = a.multipliers;
+  const bool per_channel = a.per_channel;
+  const std::size_t row_stride = a.in_w * channels;
+
+  const __m512i index_lo = interleave_rows_index(0);
+  const __m512i index_hi = interleave_rows_index(1);
+  const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
+  const __m512i ones = _mm512_set1_epi8(1);
+  const __m512i zero = _mm512_setzero_si512();
+  alignas(32) std::int8_t pad_bytes[32];
+  for (std::int8_t& b : pad_bytes) b = static_cast<std::int8_t>(a.input_zero_point);
+  alignas(32) static constexpr std::int8_t kZeros[32] = {};
+  const __m512i zp_plus_128 = _mm512_set1_epi32(a.input_zero_point + 128);
+  block.narrow.init(a.output_zero_point, a.clamp_min, a.clamp_max);
+  block.zero_point = _mm512_set1_epi32(a.output_zero_point);
+  block.clamp_min = _mm512_set1_epi32(a.clamp_min);
+  block.clamp_max = _mm512_set1_epi32(a.clamp_max);
+  block.channels = channels;
+  const hn::Full512<std::int32_t> d;
+
+  for (std::size_t band = row_begin; band < row_end;) {
+    const std::size_t n = band / out_h;
+    const std::size_t image_end = (n + 1) * out_h;
+    std::size_t band_end = band + kBandRows;
+    if (band_end > row_end) band_end = row_end;
+    if (band_end > image_end) band_end = image_end;
+    const std::int8_t* const image = input + n * a.in_h * row_stride;
+
+    for (std::size_t c0 = 0; c0 < channels; c0 += 32) {
+      const std::size_t count = channels - c0 < 32 ? channels - c0 : 32;
+      const auto mask = static_cast<__mmask32>(count == 32 ? ~0u : (1u << count) - 1u);
+      block.mask = mask;
+      block.store_mask[0] = static_cast<__mmask16>(mask);
+      block.store_mask[1] = static_cast<__mmask16>(mask >> 16);
+
+      // Block weights: taps (2i + dy, 2j + dx) of the 3x3 window, zero past its edge.
+      for (int i = 0; i < 2; ++i) {
+        for (int j = 0; j < 2; ++j) {
+          const std::int8_t* p[4];
+          for (int k = 0; k < 4; ++k) {
+            const int ky = 2 * i + k / 2;
+            const int kx = 2 * j + k % 2;
+            p[k] = ky < 3 && kx < 3 ? filter + static_cast<std::size_t>(ky * 3 + kx) * channels + c0
+                                    : kZeros;
+          }
+          __m512i w[2];
+          interleave4x32(p[0], p[1], p[2], p[3], mask, index_lo, index_hi, w);
+          block.weights[0][2 * i + j] = w[0];
+          block.weights[1][2 * i + j] = w[1];
+        }
+      }
+      for (int h = 0; h < 2; ++h) {
+        // A missing second half (16 or fewer channels left) computes zeros, never stored.
+        const std::size_t ch = c0 + static_cast<std::size_t>(h) * 16;
+        __m512i weight_sum = zero;
+        for (int b = 0; b < 4; ++b) {
+          weight_sum = _mm512_dpbusd_epi32(weight_sum, ones, block.weights[h][b]);
+        }
+        const __m512i bias = bias_data != nullptr
+                                 ? _mm512_maskz_loadu_epi32(block.store_mask[h], bias_data + ch)
+                                 : zero;
+        block.folded_bias[h] = _mm512_sub_epi32(bias, _mm512_mullo_epi32(zp_plus_128, weight_sum));
+        auto multiplier = hn::Set(d, multipliers[0].multiplier);
+        auto shift = hn::Set(d, multipliers[0].shift);
+        if (per_channel && ch < channels) {
+          const std::size_t lanes = channels - ch < 16 ? channels - ch : 16;
+          load_multipliers(d, multipliers + ch, lanes, multiplier, shift);
+        }
+        block.multiplier[h] = multiplier.raw;
+        block.shift[h] = shift.raw;
+        block.rounding[h].init(multiplier.raw, shift.raw);
+      }
+
+      for (std::size_t ox0 = 0; ox0 < out_w; ox0 += kTileOut) {
+        const std::size_t ox1 = out_w - ox0 < kTileOut ? out_w : ox0 + kTileOut;
+        const std::size_t blocks = ox1 - ox0 + 1;
+        BlockRowSource src{image,    row_stride, channels, in_h,     in_w,     pad_top,
+                           pad_left, pad_bytes,  mask,     index_lo, index_hi, flip};
+        build_block_row(src, static_cast<std::int64_t>(band - n * out_h), c0, ox0, blocks,
+                        block_rows[0]);
+        for (std::size_t row = band; row < band_end; ++row) {
+          const std::size_t oy = row - n * out_h;
+          const std::size_t top = (row - band) % 2;
+          build_block_row(src, static_cast<std::int64_t>(oy) + 1, c0, ox0, blocks,
+                          block_rows[1 - top]);
+          std::int8_t* out = output + (row * out_w + ox0) * channels + c0;
+          if (count > 16) {
+            block.template compute<2>(block_rows[top], block_rows[1 - top], ox1 - ox0, out);
+          } else {
+            block.template compute<1>(block_rows[top], block_rows[1 - top], ox1 - ox0, out);
+          }
+        }
+      }
+    }
+    band = band_end;
+  }
+}
+
 // The VNNI kernel when it covers the window, else false.
 template <Rounding R>
 bool rows_vnni_if_covered(const detail::DepthwiseArgs& a, std::size_t row_begin,
@@ -476,7 +746,7 @@ bool rows_vnni_if_covered(const detail::DepthwiseArgs& a, std::size_t row_begin,
   if (k == 3 && s == 1) {
     rows_vnni<R, 3, 1, 2>(a, row_begin, row_end);
   } else if (k == 3 && s == 2) {
-    rows_vnni<R, 3, 2, 1>(a, row_begin, row_end);
+    rows_vnni_3x3s2<R>(a, row_begin, row_end);
   } else if (k == 5 && s == 1) {
     rows_vnni<R, 5, 1, 2>(a, row_begin, row_end);
   } else if (k == 5 && s == 2) {
