@@ -163,6 +163,29 @@ TEST_P(DepthwiseTest, ExtremeValuesSingle) {
   random_shapes<Rounding::kSingle>(4, Values::kExtreme);
 }
 
+// Accumulators at the ends of int32 (bias near INT32_MIN and INT32_MAX) with the largest
+// multipliers below 1/2, 1 and 2, and the smallest: the requantization's overflow edges.
+TEST_P(DepthwiseTest, AccumulatorsAtTheEndsOfInt32) {
+  test::Rng rng(8);
+  const std::array<QuantizedMultiplier, 5> kMultipliers{
+      QuantizedMultiplier{INT32_MAX, -1}, QuantizedMultiplier{INT32_MAX, 0},
+      QuantizedMultiplier{INT32_MAX, 1}, QuantizedMultiplier{1 << 30, -31},
+      QuantizedMultiplier{INT32_MAX, -30}};
+  for (int stride : {1, 2}) {
+    for (const QuantizedMultiplier m : kMultipliers) {
+      Problem p = make_problem(rng, 1, 7, 9, 35, random_window(rng, 3, stride), Values::kRandom);
+      p.bias.resize(p.c);
+      for (std::size_t c = 0; c < p.c; ++c) {
+        const std::int32_t edge = c % 2 == 0 ? INT32_MIN : INT32_MAX;
+        p.bias[c] = edge - (c % 2 == 0 ? -1 : 1) * static_cast<std::int32_t>(c % 7) * 10000;
+      }
+      p.multipliers.assign(rng.uniform_int(0, 1) ? p.c : 1, m);
+      expect_same_as_reference<Rounding::kDouble>(p, 1, describe(p, 1));
+      expect_same_as_reference<Rounding::kSingle>(p, 1, describe(p, 1));
+    }
+  }
+}
+
 // Windows the VNNI kernel does not take: other sizes, non-square, stride 3, dilation.
 TEST_P(DepthwiseTest, OtherWindowsBothRoundings) {
   test::Rng rng(5);

@@ -158,7 +158,9 @@ struct DoubleRounding16 {
   __m512i right_shift;
   __m512i mask;       // 2^right_shift - 1
   __m512i half_mask;  // mask >> 1
+  __m512i right_shift_minus_1;
   bool has_left_shift;
+  bool all_right_shifts;  // every lane has right_shift >= 1 (multipliers below 1/2)
 
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void init(__m512i m, __m512i shift) {
     const __m512i zero = _mm512_setzero_si512();
@@ -169,7 +171,9 @@ struct DoubleRounding16 {
     mask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right_shift),
                             _mm512_set1_epi32(1));
     half_mask = _mm512_srli_epi32(mask, 1);
+    right_shift_minus_1 = _mm512_sub_epi32(right_shift, _mm512_set1_epi32(1));
     has_left_shift = _mm512_cmpgt_epi32_mask(left_shift, zero) != 0;
+    all_right_shifts = _mm512_cmpgt_epi32_mask(right_shift, zero) == 0xFFFF;
   }
 
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) __m512i apply(__m512i x) const {
@@ -181,6 +185,15 @@ struct DoubleRounding16 {
     // Bits 31..62 of each sum: shifted down in even lanes, up by one in odd lanes.
     const __m512i r =
         _mm512_mask_blend_epi32(0x5555, _mm512_slli_epi64(odd, 1), _mm512_srli_epi64(even, 31));
+    if (all_right_shifts) {
+      // RoundingDivideByPOT for e >= 1 without overflow: M < 2^31 keeps |r| <= 2^31 - 1, so
+      // r - (r < 0) stays in int32, and (r - (r < 0)) >> (e - 1) + 1 <= 2^31 - 1, so
+      //   ((r - (r < 0)) >> (e - 1) + 1) >> 1 = floor((r + 2^(e-1) - (r < 0)) / 2^e)
+      // is round(r / 2^e) with ties away from zero.
+      const __m512i down = _mm512_add_epi32(r, _mm512_srai_epi32(r, 31));
+      const __m512i half = _mm512_srav_epi32(down, right_shift_minus_1);
+      return _mm512_srai_epi32(_mm512_add_epi32(half, _mm512_set1_epi32(1)), 1);
+    }
     // RoundingDivideByPOT: (r >> e) + ((r & mask) > (mask >> 1) + (r < 0)).
     const __m512i remainder = _mm512_and_si512(r, mask);
     const __m512i threshold = _mm512_sub_epi32(half_mask, _mm512_srai_epi32(r, 31));
@@ -198,12 +211,14 @@ struct Narrow16 {
   __m512i clamp_min8;
   __m512i clamp_max8;
   __m512i two_rows_index;
+  bool clamps;  // the clamp is narrower than int8 (a fused activation)
 
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void init(std::int32_t zp, std::int32_t lo,
                                                                   std::int32_t hi) {
     zero_point16 = _mm512_set1_epi16(static_cast<std::int16_t>(zp));
     clamp_min8 = _mm512_set1_epi8(static_cast<char>(lo));
     clamp_max8 = _mm512_set1_epi8(static_cast<char>(hi));
+    clamps = lo > -128 || hi < 127;
     // After the in-lane packs, dword 4L + 0 holds lane L of the first vector, 4L + 1 of the
     // second: gather the first into dwords 0..3 and the second into 4..7.
     two_rows_index = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -213,7 +228,7 @@ struct Narrow16 {
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) __m512i two(__m512i y0, __m512i y1) const {
     __m512i v = _mm512_adds_epi16(_mm512_packs_epi32(y0, y1), zero_point16);
     v = _mm512_packs_epi16(v, v);
-    v = _mm512_min_epi8(_mm512_max_epi8(v, clamp_min8), clamp_max8);
+    if (clamps) v = _mm512_min_epi8(_mm512_max_epi8(v, clamp_min8), clamp_max8);
     return _mm512_permutexvar_epi32(two_rows_index, v);
   }
 };
