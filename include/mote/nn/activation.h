@@ -30,7 +30,7 @@ struct ActivationLayer {
 
     template <typename Observer = NoObserver>
     Status run(TensorView<const T, In> in, TensorView<T, In> out, std::span<std::byte>,
-               Observer&& observe = {}) const {
+               ParallelRef /*parallel*/, Observer&& observe = {}) const {
       if constexpr (kInt8) {
         // Input and output share parameters, so the activation is a clamp of the raw values.
         const auto lo = static_cast<std::int8_t>(clamp_.min);

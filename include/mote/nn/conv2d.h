@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 
+#include "mote/kernels/conv/conv2d.h"
 #include "mote/kernels/conv/conv2d_ref.h"
 #include "mote/kernels/window.h"
 #include "mote/nn/detail/quantize_weights.h"
@@ -44,24 +45,48 @@ struct Conv2d {
     using input_shape = In;
     using output_shape = Extents<kBatch<In>, kOutH, kOutW, OutChannels>;
     using WeightShape = Extents<OutChannels, Kernel, Kernel, InChannels>;
-    static constexpr std::size_t arena_bytes = 0;
-    static constexpr std::size_t activation_count = 1;
     static constexpr std::size_t kFanIn = static_cast<std::size_t>(Kernel) * Kernel * InChannels;
+    // SIMD builds run the int8 convolution on the packed GEMM (weights packed when quantized,
+    // im2col scratch from the arena for windows other than 1x1 stride 1); others, the reference.
+    static constexpr bool kPacked = kInt8 && MOTE_SIMD;
+    static constexpr std::size_t kScratchBytes =
+        kPacked ? conv2d_scratch_bytes(kBatch<In>, kHeight<In>, kWidth<In>, InChannels, kWindow)
+                : 0;
+    static constexpr std::size_t arena_bytes = (kScratchBytes + 63) / 64 * 64;
+    static constexpr std::size_t activation_count = 1;
 
+    // OHWI weights and bias as quantized (and as a user may fill them in float).
     Tensor<T, WeightShape> weights;
     std::array<Acc, OutChannels> bias{};
 
+    // What inference reads: the packed weights and biases in SIMD builds, else the above.
     static constexpr std::size_t weight_bytes() {
-      return WeightShape{}.size() * sizeof(T) + sizeof(bias);
+      if constexpr (kPacked) {
+        return packed_gemm_weight_bytes(OutChannels, kFanIn) +
+               packed_gemm_bias_count(OutChannels) * sizeof(std::int32_t);
+      } else {
+        return WeightShape{}.size() * sizeof(T) + sizeof(bias);
+      }
     }
 
     template <typename Observer = NoObserver>
     Status run(TensorView<const T, In> in, TensorView<T, output_shape> out,
-               std::span<std::byte> /*arena*/, Observer&& observe = {}) const {
-      if constexpr (kInt8) {
+               std::span<std::byte> arena, ParallelRef parallel, Observer&& observe = {}) const {
+      if constexpr (kPacked) {
+        // The bias lives in the packing, folded with the input zero point.
+        const OutputStage<P::kConv> stage =
+            this->template stage<P::kConv>(std::span<const std::int32_t>{});
+        const PackedGemmWeights packed{packed_.weights, packed_.bias, packed_.column_sums,
+                                       OutChannels,     kFanIn,       this->input.zero_point};
+        const std::span<std::int8_t> scratch(reinterpret_cast<std::int8_t*>(arena.data()),
+                                             kScratchBytes);
+        return mote::conv2d(in, packed, out, kWindow, stage, scratch, parallel);
+      } else if constexpr (kInt8) {
+        (void)arena, (void)parallel;
         const auto stage = this->template stage<P::kConv>(bias);
         return ref::conv2d(in, this->input.zero_point, weights.view(), out, kWindow, stage);
       } else {
+        (void)arena, (void)parallel;
         const Status s = ref::conv2d(in, weights.view(), out, kWindow, float_activation(Act, bias));
         if (s == Status::kOk) observe(std::span<const float>(out.data(), out.size()));
         return s;
@@ -81,10 +106,22 @@ struct Conv2d {
     Status quantize_from(const auto& f, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange> ranges,
                          QuantizeMode mode) requires kInt8 {
-      return detail::quantize_layer<Act>(std::span<const float>(f.weights.data(), f.weights.size()),
-                                         f.bias, input, ranges[0], mode, weights.data(), bias,
-                                         *this);
+      const Status s =
+          detail::quantize_layer<Act>(std::span<const float>(f.weights.data(), f.weights.size()),
+                                      f.bias, input, ranges[0], mode, weights.data(), bias, *this);
+      if constexpr (kPacked) {
+        if (s == Status::kOk && mode == QuantizeMode::kCommit) {
+          // Cannot fail: the shapes are static and the zero point was validated.
+          (void)pack_conv2d_filter(weights.view(), bias, input.zero_point, packed_.storage());
+        }
+      }
+      return s;
     }
+
+   private:
+    [[no_unique_address]] std::conditional_t<kPacked, StaticPackedGemmStorage<OutChannels, kFanIn>,
+                                             NoState>
+        packed_{};
   };
 };
 

@@ -51,7 +51,7 @@ struct Dense {
 
     template <typename Observer = NoObserver>
     Status run(TensorView<const T, In> in, TensorView<T, output_shape> out, std::span<std::byte>,
-               Observer&& observe = {}) const {
+               ParallelRef /*parallel*/, Observer&& observe = {}) const {
       const TensorView<const T, FlatIn> x(in.data());
       const TensorView<T, FlatOut> y(out.data());
       if constexpr (kInt8) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 
+#include "mote/kernels/depthwise/depthwise.h"
 #include "mote/kernels/depthwise/depthwise_ref.h"
 #include "mote/kernels/window.h"
 #include "mote/nn/detail/quantize_weights.h"
@@ -55,12 +56,14 @@ struct DepthwiseConv2d {
 
     template <typename Observer = NoObserver>
     Status run(TensorView<const T, In> in, TensorView<T, output_shape> out,
-               std::span<std::byte> /*arena*/, Observer&& observe = {}) const {
+               std::span<std::byte> /*arena*/, ParallelRef parallel,
+               Observer&& observe = {}) const {
       if constexpr (kInt8) {
         const auto stage = this->template stage<P::kDepthwise>(bias);
-        return ref::depthwise_conv2d(in, this->input.zero_point, weights.view(), out, kWindow,
-                                     stage);
+        return mote::depthwise_conv2d(in, this->input.zero_point, weights.view(), out, kWindow,
+                                      stage, parallel);
       } else {
+        (void)parallel;
         const Status s =
             ref::depthwise_conv2d(in, weights.view(), out, kWindow, float_activation(Act, bias));
         if (s == Status::kOk) observe(std::span<const float>(out.data(), out.size()));

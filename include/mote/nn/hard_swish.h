@@ -27,7 +27,7 @@ struct HardSwish {
 
     template <typename Observer = NoObserver>
     Status run(TensorView<const T, In> in, TensorView<T, In> out, std::span<std::byte>,
-               Observer&& observe = {}) const {
+               ParallelRef /*parallel*/, Observer&& observe = {}) const {
       if constexpr (kInt8) {
         return ref::hard_swish(in, out, params_);
       } else {

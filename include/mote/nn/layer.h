@@ -9,6 +9,7 @@
 #include <span>
 #include <type_traits>
 
+#include "mote/base/parallel.h"
 #include "mote/base/status.h"
 #include "mote/quant/output_stage.h"
 #include "mote/quant/params.h"
@@ -86,7 +87,7 @@ struct NoObserver {
 // A layer description (Conv2d<...>, Residual<...>) is a type with a nested template
 // Impl<InputShape, Scalar, Profile>; Impl provides:
 //   output_shape, arena_bytes, activation_count, weight_bytes(),
-//   run(in, out, arena[, observer]) -> Status,
+//   run(in, out, arena, parallel[, observer]) -> Status,
 //   for float: initialize(generator); for int8: quantize_from(float impl, input params, ranges).
 template <typename L, typename In, typename T, typename P>
 concept LayerImpl = Shape<In> && Scalar<T> && requires {

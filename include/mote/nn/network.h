@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 
+#include "mote/base/parallel.h"
 #include "mote/nn/init.h"
 #include "mote/nn/layer.h"
 
@@ -39,9 +40,17 @@ class Network {
 
   // Runs the model. kOutOfMemory if the arena is smaller than arena_bytes, kInvalidArgument if
   // it is not 64-byte aligned or a view is null; nothing is written then.
+  // `parallel` (default: the calling thread) runs each layer's tasks; the bytes do not depend
+  // on it.
   Status run(InputView input, OutputView output, std::span<std::byte> arena) const {
+    SingleThread single;
+    return run(input, output, arena, single);
+  }
+  template <ParallelFor Parallel>
+  Status run(InputView input, OutputView output, std::span<std::byte> arena,
+             Parallel& parallel) const {
     if (Status s = check_run_args(input, output, arena); s != Status::kOk) return s;
-    return impl_.run(input, output, arena);
+    return impl_.run(input, output, arena, ParallelRef(parallel));
   }
 
   // Float: runs the model and widens `calibration` to cover every activation seen.
@@ -54,7 +63,8 @@ class Network {
       MOTE_ASSERT(next < activation_count);
       calibration[next++].update(activation);
     };
-    return impl_.run(input, output, arena, observe);
+    SingleThread single;
+    return impl_.run(input, output, arena, ParallelRef(single), observe);
   }
 
   // Float: deterministic generated weights.

@@ -44,7 +44,7 @@ struct Pool2d {
 
     template <typename Observer = NoObserver>
     Status run(TensorView<const T, In> in, TensorView<T, output_shape> out, std::span<std::byte>,
-               Observer&& observe = {}) const {
+               ParallelRef /*parallel*/, Observer&& observe = {}) const {
       if constexpr (kInt8) {
         return Kind == PoolKind::kAverage ? ref::avg_pool(in, out, kWindow, clamp_)
                                           : ref::max_pool(in, out, kWindow, clamp_);
@@ -96,7 +96,7 @@ struct GlobalAveragePool {
 
     template <typename Observer = NoObserver>
     Status run(TensorView<const T, In> in, TensorView<T, output_shape> out, std::span<std::byte>,
-               Observer&& observe = {}) const {
+               ParallelRef /*parallel*/, Observer&& observe = {}) const {
       if constexpr (kInt8) {
         return ref::mean<P::kMean>(in, out, mean_);
       } else {

@@ -38,8 +38,8 @@ struct Residual {
 
     template <typename Observer = NoObserver>
     Status run(TensorView<const T, In> in, TensorView<T, In> out, std::span<std::byte> arena,
-               Observer&& observe = {}) const {
-      const Status s = body.run(in, out, arena, observe);
+               ParallelRef parallel, Observer&& observe = {}) const {
+      const Status s = body.run(in, out, arena, parallel, observe);
       if (s != Status::kOk) return s;
       const TensorView<const T, In> sum(out);
       if constexpr (kInt8) {

@@ -149,9 +149,9 @@ struct Sequential {
 
     template <typename Observer = NoObserver>
     Status run(TensorView<const T, In> in, TensorView<T, output_shape> out,
-               std::span<std::byte> arena, Observer&& observe = {}) const {
+               std::span<std::byte> arena, ParallelRef parallel, Observer&& observe = {}) const {
       MOTE_ASSERT(arena.size() >= arena_bytes);
-      return run_from<0>(in, out, arena, observe);
+      return run_from<0>(in, out, arena, parallel, observe);
     }
 
     void initialize(WeightGenerator& gen) requires(!kInt8) {
@@ -177,17 +177,18 @@ struct Sequential {
    private:
     template <std::size_t I, typename Observer>
     Status run_from(TensorView<const T, ShapeAt<I>> x, TensorView<T, output_shape> out,
-                    std::span<std::byte> arena, Observer& observe) const {
+                    std::span<std::byte> arena, ParallelRef parallel, Observer& observe) const {
       const std::span<std::byte> scratch =
           arena.subspan(kPlan.scratch_offset(I + 1), LayerImpl<I>::arena_bytes);
       if constexpr (I + 1 == kLayers) {
-        return std::get<I>(layers).run(x, out, scratch, observe);
+        return std::get<I>(layers).run(x, out, scratch, parallel, observe);
       } else {
         const TensorView<T, ShapeAt<I + 1>> y(
             reinterpret_cast<T*>(arena.data() + kPlan.activation_offset(I + 1)));
-        const Status s = std::get<I>(layers).run(x, y, scratch, observe);
+        const Status s = std::get<I>(layers).run(x, y, scratch, parallel, observe);
         if (s != Status::kOk) return s;
-        return run_from<I + 1>(TensorView<const T, ShapeAt<I + 1>>(y), out, arena, observe);
+        return run_from<I + 1>(TensorView<const T, ShapeAt<I + 1>>(y), out, arena, parallel,
+                               observe);
       }
     }
 

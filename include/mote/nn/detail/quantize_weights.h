@@ -34,8 +34,8 @@ struct QuantState<true, Channels> {
     return params_from_range(ranges[0]);
   }
   // The fused epilogue of a layer whose profile rounds with R.
-  template <Rounding R, std::size_t N>
-  OutputStage<R> stage(const std::array<std::int32_t, N>& bias) const {
+  template <Rounding R>
+  OutputStage<R> stage(std::span<const std::int32_t> bias) const {
     return OutputStage<R>{bias, multipliers, output.zero_point, clamp.min, clamp.max};
   }
 };
