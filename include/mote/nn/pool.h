@@ -9,6 +9,7 @@
 
 #include "mote/kernels/pool/avg_pool_ref.h"
 #include "mote/kernels/pool/max_pool_ref.h"
+#include "mote/kernels/pool/mean_profile.h"
 #include "mote/kernels/pool/mean_ref.h"
 #include "mote/kernels/window.h"
 #include "mote/nn/detail/output_params.h"
@@ -98,7 +99,7 @@ struct GlobalAveragePool {
     Status run(TensorView<const T, In> in, TensorView<T, output_shape> out, std::span<std::byte>,
                ParallelRef /*parallel*/, Observer&& observe = {}) const {
       if constexpr (kInt8) {
-        return ref::mean<P::kMean>(in, out, mean_);
+        return ref::mean<P>(in, out, mean_);
       } else {
         const Status s = ref::mean(in, out);
         if (s == Status::kOk) observe(std::span<const float>(out.data(), out.size()));
@@ -113,8 +114,8 @@ struct GlobalAveragePool {
                          QuantizeMode mode) requires kInt8 {
       const Result<QuantParams<std::int8_t>> out = params_from_range(ranges[0]);
       if (!out) return out.status();
-      const Result<ref::MeanParams> mean =
-          ref::make_mean_params(input, *out, kHeight<In>, kWidth<In>);
+      const Result<ref::MeanParamsFor<P>> mean =
+          ref::make_mean_params<P>(input, *out, kHeight<In>, kWidth<In>);
       if (!mean) return mean.status();
       if (mode == QuantizeMode::kCommit) {
         this->input = input;
@@ -125,7 +126,7 @@ struct GlobalAveragePool {
     }
 
    private:
-    [[no_unique_address]] std::conditional_t<kInt8, ref::MeanParams, NoState> mean_{};
+    [[no_unique_address]] std::conditional_t<kInt8, ref::MeanParamsFor<P>, NoState> mean_{};
   };
 };
 
