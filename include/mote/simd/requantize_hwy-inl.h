@@ -39,6 +39,29 @@ constexpr bool lane_by_lane() {
   return HWY_TARGET == HWY_SCALAR;
 }
 
+// Per-lane variable shifts: Highway 1.0.3 spells them operator<< / operator>> on x86, NEON and
+// SCALAR, but only Shl / Shr on SVE and RVV (sizeless vector types cannot have operators).
+#if HWY_TARGET == HWY_SVE || HWY_TARGET == HWY_SVE2 || HWY_TARGET == HWY_SVE_256 || \
+    HWY_TARGET == HWY_SVE2_128 || HWY_TARGET == HWY_RVV
+template <class V>
+HWY_INLINE V shl(V v, V bits) {
+  return hn::Shl(v, bits);
+}
+template <class V>
+HWY_INLINE V shr(V v, V bits) {
+  return hn::Shr(v, bits);
+}
+#else
+template <class V>
+HWY_INLINE V shl(V v, V bits) {
+  return v << bits;
+}
+template <class V>
+HWY_INLINE V shr(V v, V bits) {
+  return v >> bits;
+}
+#endif
+
 // f(x[i], y[i], z[i]) for every lane, through memory: the scalar target only.
 template <class D, class F>
 HWY_INLINE hn::Vec<D> map_lanes(D d, hn::Vec<D> x, hn::Vec<D> y, hn::Vec<D> z, F f) {
@@ -112,12 +135,13 @@ HWY_INLINE hn::Vec<D> rounding_divide_by_pot(D d, hn::Vec<D> x, hn::Vec<D> expon
   } else {
     const hn::RebindToUnsigned<D> du;
     const auto one = hn::Set(du, 1u);
-    const auto mask = hn::BitCast(d, hn::Sub((one << hn::BitCast(du, exponent)), one));
+    const auto mask =
+        hn::BitCast(d, hn::Sub(requantize_detail::shl(one, hn::BitCast(du, exponent)), one));
     const auto remainder = hn::And(x, mask);
     // mask >> 1, plus one for a negative x (BroadcastSignBit is -1 there).
     const auto threshold = hn::Sub(hn::ShiftRight<1>(mask), hn::BroadcastSignBit(x));
     const auto round_up = hn::VecFromMask(d, hn::Gt(remainder, threshold));  // -1 or 0
-    return hn::Sub((x >> exponent), round_up);
+    return hn::Sub(requantize_detail::shr(x, exponent), round_up);
   }
 }
 
@@ -140,7 +164,8 @@ HWY_INLINE hn::Vec<D> multiply_by_quantized_multiplier(D d, hn::Vec<D> x, hn::Ve
     const auto left_shift = hn::Max(shift, zero);
     const auto right_shift = hn::Max(hn::Neg(shift), zero);
     // Shift as unsigned so that the wrap of TFLite's int32 multiplication is defined.
-    const auto shifted = hn::BitCast(d, (hn::BitCast(du, x) << hn::BitCast(du, left_shift)));
+    const auto shifted =
+        hn::BitCast(d, requantize_detail::shl(hn::BitCast(du, x), hn::BitCast(du, left_shift)));
     return rounding_divide_by_pot(
         d, saturating_rounding_doubling_high_mul<kNonNegativeMultiplier>(d, shifted, multiplier),
         right_shift);
@@ -153,14 +178,15 @@ HWY_INLINE hn::Vec<D> multiply_by_quantized_multiplier(D d, hn::Vec<D> x, hn::Ve
         hn::BitCast(d64, hn::And(hn::BitCast(du64, total), hn::Set(du64, 0xFFFFFFFFu)));
     const auto total_odd = hn::BitCast(d64, hn::ShiftRight<32>(hn::BitCast(du64, total)));
     const auto one = hn::Set(d64, 1);
-    const auto round_even = (one << hn::Sub(total_even, one));
-    const auto round_odd = (one << hn::Sub(total_odd, one));
+    const auto round_even = requantize_detail::shl(one, hn::Sub(total_even, one));
+    const auto round_odd = requantize_detail::shl(one, hn::Sub(total_odd, one));
     // |x * M| < 2^62 and the rounding term is at most 2^61: no 64-bit overflow.
-    auto even = hn::Add(hn::MulEven(x, multiplier), round_even) >> total_even;
-    auto odd = hn::Add(hn::MulEven(requantize_detail::odd_to_even(d, x),
-                                   requantize_detail::odd_to_even(d, multiplier)),
-                       round_odd) >>
-               total_odd;
+    auto even = requantize_detail::shr(hn::Add(hn::MulEven(x, multiplier), round_even), total_even);
+    auto odd =
+        requantize_detail::shr(hn::Add(hn::MulEven(requantize_detail::odd_to_even(d, x),
+                                                   requantize_detail::odd_to_even(d, multiplier)),
+                                       round_odd),
+                               total_odd);
     const auto lo = hn::Set(d64, std::numeric_limits<std::int32_t>::min());
     const auto hi = hn::Set(d64, std::numeric_limits<std::int32_t>::max());
     even = hn::Min(hn::Max(even, lo), hi);
