@@ -17,6 +17,7 @@
 #include "mote/nn/depthwise_conv2d.h"
 #include "mote/nn/hard_swish.h"
 #include "mote/nn/network.h"
+#include "mote/nn/nonlinear.h"
 #include "mote/nn/pool.h"
 #include "mote/nn/residual.h"
 #include "mote/nn/sequential.h"

@@ -9,6 +9,7 @@
 #include "mote/nn/dense.h"
 #include "mote/nn/depthwise_conv2d.h"
 #include "mote/nn/hard_swish.h"
+#include "mote/nn/nonlinear.h"
 #include "mote/nn/pool.h"
 #include "mote/nn/sequential.h"
 #include "support/nn_compare.h"
@@ -62,6 +63,43 @@ TEST(Layers, GlobalAveragePoolFollowsTheProfilesMean) {
   EXPECT_GE(ref_within, 0.99);
   EXPECT_GE(rt_within, 0.9);
   EXPECT_LE(rt_max, 2);
+}
+
+// Logistic, Tanh and Softmax under profiles with table and fixed-point arithmetic: each within
+// one quantum of the float function on the same (dequantized) input.
+template <typename P>
+void expect_nonlinear_layers_within_one_quantum() {
+  using In = Extents<2, 3, 1, 20>;
+  const auto [l, l_max] = test::compare_int8_with_float<Sequential<Logistic>, In, P>(1);
+  const auto [t, t_max] = test::compare_int8_with_float<Sequential<Tanh>, In, P>(2);
+  const auto [s, s_max] = test::compare_int8_with_float<Sequential<Softmax>, In, P>(3);
+  EXPECT_EQ(l, 1.0) << P::kName << " logistic max " << l_max;
+  EXPECT_EQ(t, 1.0) << P::kName << " tanh max " << t_max;
+  EXPECT_EQ(s, 1.0) << P::kName << " softmax max " << s_max;
+}
+
+TEST(Layers, NonlinearLayersUnderEveryProfile) {
+  expect_nonlinear_layers_within_one_quantum<TfliteReference>();
+  expect_nonlinear_layers_within_one_quantum<TfliteRuntime>();
+  expect_nonlinear_layers_within_one_quantum<TfliteMicro>();
+  expect_nonlinear_layers_within_one_quantum<TfliteMicroSingleRounding>();
+}
+
+// The fixed output parameters TFLite requires.
+TEST(Layers, NonlinearOutputParameters) {
+  using M = Sequential<Conv1x1<4, 4>, Softmax>;
+  using F = Network<M, Extents<1, 2, 2, 4>, float>;
+  using Q = Network<M, Extents<1, 2, 2, 4>, std::int8_t>;
+  auto f = std::make_unique<F>();
+  auto q = std::make_unique<Q>();
+  f->initialize(3);
+  F::Calibration cal{};
+  for (auto& r : cal) {
+    r.min = -2.0f;
+    r.max = 2.0f;
+  }
+  ASSERT_EQ(q->quantize_from(*f, cal), Status::kOk);
+  EXPECT_EQ(q->output_params(), (QuantParams<std::int8_t>{1.0f / 256.0f, -128}));
 }
 
 TEST(Layers, PoolingKeepsInputParameters) {
