@@ -12,6 +12,7 @@
 #include "mote/base/status.h"
 #include "mote/kernels/depthwise/depthwise_args.h"
 #include "mote/kernels/depthwise/depthwise_ref.h"
+#include "mote/kernels/detail/dense.h"
 #include "mote/kernels/window.h"
 #include "mote/quant/output_stage.h"
 #include "mote/tensor/view.h"
@@ -29,14 +30,6 @@ void depthwise_conv2d_s8_double(const DepthwiseArgs& args, std::size_t row_begin
 void depthwise_conv2d_s8_single(const DepthwiseArgs& args, std::size_t row_begin,
                                 std::size_t row_end);
 #endif
-
-// A rank-4 view laid out densely in row-major order (NHWC with no gaps).
-template <typename V>
-constexpr bool is_dense_rank4(const V& v) {
-  return v.stride(3) == 1 && v.stride(2) == v.extent(3) &&
-         v.stride(1) == v.extent(2) * v.extent(3) &&
-         v.stride(0) == v.extent(1) * v.extent(2) * v.extent(3);
-}
 
 template <Rounding Rule>
 inline void depthwise_rows(const DepthwiseArgs& args, std::size_t row_begin, std::size_t row_end) {
@@ -95,8 +88,8 @@ requires std::same_as<ref::ElementOf<FilterView>, std::int8_t> && ref::WritableV
     if (const Status s = stage.template validate<std::int8_t>(filter.extent(3)); s != Status::kOk) {
       return s;
     }
-    if (filter.extent(3) != input.extent(3) || !detail::is_dense_rank4(input) ||
-        !detail::is_dense_rank4(filter) || !detail::is_dense_rank4(output)) {
+    if (filter.extent(3) != input.extent(3) || !detail::is_dense_row_major(input) ||
+        !detail::is_dense_row_major(filter) || !detail::is_dense_row_major(output)) {
       return ref::depthwise_conv2d(input, input_zero_point, filter, output, window, stage);
     }
     const std::size_t rows = output.extent(0) * output.extent(1);

@@ -11,7 +11,6 @@
 #define MOTE_KERNELS_DEPTHWISE_DEPTHWISE_HWY_INL_H_
 #endif
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 
@@ -563,8 +562,32 @@ struct BlockRowSource {
   __m512i flip;
 };
 
+// One block: four pixels' 32 channels interleaved and flipped to x + 128.
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void put_block(
+    const BlockRowSource& s, const std::int8_t* p0, const std::int8_t* p1, const std::int8_t* p2,
+    const std::int8_t* p3, __m512i (&dst)[2]) {
+  __m512i v[2];
+  interleave4x32(p0, p1, p2, p3, s.mask, s.index_lo, s.index_hi, v);
+  dst[0] = _mm512_xor_si512(v[0], s.flip);
+  dst[1] = _mm512_xor_si512(v[1], s.flip);
+}
+
+// A block at the image's edge: pixels outside read the zero point.
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void put_edge_block(
+    const BlockRowSource& s, const std::int8_t* const rows[2], std::int64_t x, __m512i (&dst)[2]) {
+  const std::int8_t* p[4];
+  for (int k = 0; k < 4; ++k) {
+    const std::int8_t* row = rows[k / 2];
+    const std::int64_t ix = x + k % 2;
+    p[k] = row != nullptr && ix >= 0 && ix < s.in_w
+               ? row + static_cast<std::size_t>(ix) * s.channels
+               : s.pad_bytes;
+  }
+  put_block(s, p[0], p[1], p[2], p[3], dst);
+}
+
 // Block row m (input rows 2m - pad_top and the next), blocks q = ox0 .. ox0 + blocks - 1, of the
-// 32 channels from c0; pixels outside the image read the zero point.
+// 32 channels from c0.
 template <std::size_t kBlocks>
 __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void build_block_row(
     const BlockRowSource& s, std::int64_t m, std::size_t c0, std::size_t ox0, std::size_t blocks,
@@ -578,40 +601,13 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void build_block_row(
   // Blocks with both columns inside the image take pointers that advance by two pixels (a row
   // outside the image reads the zero point and does not advance); the others check each pixel.
   const std::int64_t x0 = 2 * static_cast<std::int64_t>(ox0) - s.pad_left;
-  std::int64_t q_lo = x0 >= 0 ? 0 : (1 - x0) / 2;
-  std::int64_t q_hi = (s.in_w - 1 - x0 + 1) / 2;  // first q with x + 1 >= in_w
+  std::int64_t q_lo = x0 >= 0 ? 0 : (1 - x0) / 2;  // first q with x >= 0
+  std::int64_t q_hi = (s.in_w - x0) / 2;           // first q with x + 1 >= in_w
   const auto count = static_cast<std::int64_t>(blocks);
   if (q_lo > count) q_lo = count;
   if (q_hi > count) q_hi = count;
   if (q_hi < q_lo) q_hi = q_lo;
-  auto edge = [&](std::int64_t q) {
-    const std::int64_t x = x0 + 2 * q;
-    const std::int8_t* p[4];
-    for (int k = 0; k < 4; ++k) {
-      const std::int8_t* row = rows[k / 2];
-      const std::int64_t ix = x + k % 2;
-      p[k] = row != nullptr && ix >= 0 && ix < s.in_w
-                 ? row + static_cast<std::size_t>(ix) * s.channels
-                 : s.pad_bytes;
-    }
-    return std::array<const std::int8_t*, 4>{p[0], p[1], p[2], p[3]};
-  };
-  // Locals: the stores to dst may alias s.
-  const __mmask32 mask = s.mask;
-  const __m512i index_lo = s.index_lo;
-  const __m512i index_hi = s.index_hi;
-  const __m512i flip = s.flip;
-  auto put = [&](std::int64_t q, const std::int8_t* p0, const std::int8_t* p1,
-                 const std::int8_t* p2, const std::int8_t* p3) {
-    __m512i v[2];
-    interleave4x32(p0, p1, p2, p3, mask, index_lo, index_hi, v);
-    dst[q][0] = _mm512_xor_si512(v[0], flip);
-    dst[q][1] = _mm512_xor_si512(v[1], flip);
-  };
-  for (std::int64_t q = 0; q < q_lo; ++q) {
-    const auto p = edge(q);
-    put(q, p[0], p[1], p[2], p[3]);
-  }
+  for (std::int64_t q = 0; q < q_lo; ++q) put_edge_block(s, rows, x0 + 2 * q, dst[q]);
   if (q_lo < q_hi) {
     const std::size_t step0 = rows[0] != nullptr ? s.channels : 0;
     const std::size_t step1 = rows[1] != nullptr ? s.channels : 0;
@@ -619,15 +615,12 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void build_block_row(
     const std::int8_t* p0 = (rows[0] != nullptr ? rows[0] : s.pad_bytes) + first * step0;
     const std::int8_t* p2 = (rows[1] != nullptr ? rows[1] : s.pad_bytes) + first * step1;
     for (std::int64_t q = q_lo; q < q_hi; ++q) {
-      put(q, p0, p0 + step0, p2, p2 + step1);
+      put_block(s, p0, p0 + step0, p2, p2 + step1, dst[q]);
       p0 += 2 * step0;
       p2 += 2 * step1;
     }
   }
-  for (std::int64_t q = q_hi; q < count; ++q) {
-    const auto p = edge(q);
-    put(q, p[0], p[1], p[2], p[3]);
-  }
+  for (std::int64_t q = q_hi; q < count; ++q) put_edge_block(s, rows, x0 + 2 * q, dst[q]);
 }
 
 template <Rounding R>
