@@ -47,6 +47,9 @@ struct alignas(64) GemmEpilogueTable {
   std::int64_t add_even[32], add_odd[32];
   std::int64_t threshold_even[32], threshold_odd[32];
   std::int64_t pre_even[32], pre_odd[32];  // 1 for shift 31: doubled before taking bits 32..63
+  // The doubled path (GemmArgs::doubled): double rounding's 2^(r - 1) and r, r = -shift >= 1.
+  std::int32_t round_half[64];
+  std::int32_t round_shift[64];
 };
 
 // Columns col0 .. col0 + count - 1 (count <= 64, a multiple of 16) at positions 0 .. count - 1;
@@ -68,6 +71,9 @@ inline void GemmFillEpilogueTable(const detail::GemmArgs& args, std::size_t col0
     add[j / 2] = q.add;
     threshold[j / 2] = q.threshold;
     pre[j / 2] = is31 ? 1 : 0;
+    const int r = -args.multipliers[args.per_channel ? n : 0].shift;
+    t.round_shift[j] = r >= 1 && r <= 31 ? r : 0;
+    t.round_half[j] = r >= 1 && r <= 31 ? static_cast<std::int32_t>(1u << (r - 1)) : 0;
   }
 }
 
@@ -167,7 +173,7 @@ inline void GemmRowsGeneric(const detail::GemmArgs& args, std::size_t m_begin, s
 // operands).
 struct GemmColumns512 {
   __m512i multiplier, multiplier_odd, threshold_even, threshold_odd, add_even, add_odd, pre_even,
-      pre_odd, post_shift;
+      pre_odd, post_shift, round_half, round_shift;
 };
 
 MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE GemmColumns512
@@ -176,7 +182,8 @@ GemmLoadColumns512(const GemmEpilogueTable& t, std::size_t j) {
           _mm512_load_si512(t.threshold_even + j / 2), _mm512_load_si512(t.threshold_odd + j / 2),
           _mm512_load_si512(t.add_even + j / 2),       _mm512_load_si512(t.add_odd + j / 2),
           _mm512_load_si512(t.pre_even + j / 2),       _mm512_load_si512(t.pre_odd + j / 2),
-          _mm512_load_si512(t.post_shift + j)};
+          _mm512_load_si512(t.post_shift + j),         _mm512_load_si512(t.round_half + j),
+          _mm512_load_si512(t.round_shift + j)};
 }
 
 // Requantizes 16 columns (see detail::column_requant) to int32 lanes, before the zero point.
@@ -203,13 +210,29 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE __m512i GemmRequant512(__m512i x, const
   return _mm512_srav_epi32(high, c.post_shift);
 }
 
+// Double rounding when |x| < 2^30 and r = -shift >= 1 (GemmArgs::doubled), without the tie
+// correction's compares: with z = 2x * M exact in 64 bits, the high half of z + 2^31 is
+// floor((x M + 2^30) / 2^31) = SRDHM(x, M) = y (|y| < 2^30), and RDBP(y, r) =
+// (y + 2^(r-1) - [y < 0]) >> r in int32 without overflow, (y >> 31) being -[y < 0].
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE __m512i GemmRequantDoubled512(__m512i x,
+                                                                       const GemmColumns512& c) {
+  const __m512i x2 = _mm512_add_epi32(x, x);
+  const __m512i x2_odd = _mm512_shuffle_epi32(x2, _MM_PERM_DDBB);
+  const __m512i nudge = _mm512_set1_epi64(std::int64_t{1} << 31);
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x2, c.multiplier), nudge);
+  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(x2_odd, c.multiplier_odd), nudge);
+  const __m512i y = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
+  const __m512i t = _mm512_add_epi32(_mm512_add_epi32(y, _mm512_srai_epi32(y, 31)), c.round_half);
+  return _mm512_srav_epi32(t, c.round_shift);
+}
+
 // Loop-invariant epilogue operands, built once per tile (in registers: stores to C may alias
 // anything, so values re-read from GemmArgs would be reloaded for every row).
 struct GemmVnniEpilogue {
   __m512i zero_point, lo, hi, order;
   __mmask64 mask;  // valid columns
   bool full;       // all 16 NV columns valid
-  bool tie_correction, shift31;
+  bool tie_correction, shift31, doubled;
 };
 
 // Rows of a tile after the K loop: four accumulators (16 columns each) at a time, so that one
@@ -225,11 +248,11 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
     // Accumulator i is row i / NV, panel i % NV (NV = 1, 2, 4), or row 0 panel i (NV = 3).
     if (NV == 3 && i == 3) {
       y[i] = _mm512_setzero_si512();
-    } else if constexpr (kPerChannel) {
-      y[i] = GemmRequant512(acc[i], GemmLoadColumns512(t, (i % NV) * kGemmPanelColumns),
-                            e.tie_correction, e.shift31);
     } else {
-      y[i] = GemmRequant512(acc[i], uniform, e.tie_correction, e.shift31);
+      const GemmColumns512 columns =
+          kPerChannel ? GemmLoadColumns512(t, (i % NV) * kGemmPanelColumns) : uniform;
+      y[i] = e.doubled ? GemmRequantDoubled512(acc[i], columns)
+                       : GemmRequant512(acc[i], columns, e.tie_correction, e.shift31);
     }
   }
   // int32 -> int16 -> int8 with saturation, zero point added in int16 (saturating): each step
@@ -300,6 +323,7 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreRowsVnni(
   e.full = cols == NV * kGemmPanelColumns;
   e.tie_correction = args.tie_correction;
   e.shift31 = args.shift31;
+  e.doubled = args.doubled;
   constexpr std::size_t kGroupRows = NV >= 3 ? 1 : 4 / NV;
   std::int8_t* c = args.c + m0 * args.c_stride + col0;
   const std::size_t c_stride = args.c_stride;

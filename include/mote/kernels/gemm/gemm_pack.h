@@ -49,6 +49,9 @@ struct PackedGemmWeights {
   std::size_t n = 0;  // output channels
   std::size_t k = 0;  // depth
   std::int32_t a_zero_point = 0;
+  // A bound on |x|, x = sum_k (a - a_zp) b + bias (as integers): max |bias| + 255 * 128 * K.
+  // Below 2^30, epilogues may double x without overflow (see gemm_hwy-inl.h).
+  std::int64_t max_abs_accumulator = 0;
 
   constexpr std::size_t packed_depth() const { return gemm_packed_depth(k); }
   constexpr std::size_t panels() const { return gemm_packed_columns(n) / kGemmPanelColumns; }
@@ -93,6 +96,11 @@ requires std::same_as<ref::ElementOf<WeightView>, std::int8_t>
   }
   const std::size_t depth = gemm_packed_depth(k_size);
   const std::size_t columns = gemm_packed_columns(n_size);
+  std::int64_t max_abs_bias = 0;
+  for (std::size_t n = 0; n < bias.size(); ++n) {
+    const std::int64_t v = bias[n] < 0 ? -std::int64_t{bias[n]} : std::int64_t{bias[n]};
+    max_abs_bias = v > max_abs_bias ? v : max_abs_bias;
+  }
   for (std::size_t n = 0; n < columns; ++n) {
     const std::size_t panel = n / kGemmPanelColumns;
     const std::size_t j = n % kGemmPanelColumns;
@@ -110,12 +118,14 @@ requires std::same_as<ref::ElementOf<WeightView>, std::int8_t>
         base - static_cast<std::uint32_t>(128 + a_zero_point) * static_cast<std::uint32_t>(sum));
     storage.column_sums[n] = sum;
   }
-  return PackedGemmWeights{storage.weights.data(),
-                           storage.bias.data(),
-                           storage.column_sums.data(),
-                           n_size,
-                           k_size,
-                           a_zero_point};
+  return PackedGemmWeights{
+      storage.weights.data(),
+      storage.bias.data(),
+      storage.column_sums.data(),
+      n_size,
+      k_size,
+      a_zero_point,
+      max_abs_bias + std::int64_t{255 * 128} * static_cast<std::int64_t>(k_size)};
 }
 
 }  // namespace mote

@@ -32,6 +32,9 @@ struct GemmArgs {
   bool vector_epilogue = false;
   bool tie_correction = false;
   bool shift31 = false;
+  // Double rounding with every shift in [-31, -1] and |x| < 2^30 (b.max_abs_accumulator): the
+  // epilogue may double x and round in 32 bits (see gemm_hwy-inl.h).
+  bool doubled = false;
 };
 
 // Requantization of x (int32, bias included) for one column as one rounding of a 64-bit
@@ -86,6 +89,8 @@ inline void gemm_epilogue_flags(GemmArgs& args) {
     if (q.shift == 0) args.shift31 = true;
     if (args.rounding == Rounding::kDouble && q.shift < 0) args.tie_correction = true;
   }
+  args.doubled = args.rounding == Rounding::kDouble && args.vector_epilogue && !args.shift31 &&
+                 args.b.max_abs_accumulator < (std::int64_t{1} << 30);
 }
 
 // One output element from its int32 accumulator (packed bias included): the scalar epilogue,
