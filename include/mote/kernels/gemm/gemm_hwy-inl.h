@@ -462,6 +462,26 @@ inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::siz
 // the bias + 128 * column_sum is added after the join (activations are not flipped).
 
 // Requantizes 8 columns (see detail::column_requant) to int32 lanes, before the zero point.
+// The doubled double-rounding path (see GemmRequantDoubled512) on 8 columns.
+inline __m256i GemmRequantDoubled256(__m256i x, const GemmEpilogueTable& t, std::size_t j) {
+  const __m256i x2 = _mm256_add_epi32(x, x);
+  const __m256i x2_odd = _mm256_shuffle_epi32(x2, 0xF5);
+  const __m256i nudge = _mm256_set1_epi64x(std::int64_t{1} << 31);
+  const __m256i even = _mm256_add_epi64(
+      _mm256_mul_epi32(x2, _mm256_load_si256(reinterpret_cast<const __m256i*>(t.multiplier + j))),
+      nudge);
+  const __m256i odd = _mm256_add_epi64(
+      _mm256_mul_epi32(x2_odd,
+                       _mm256_load_si256(reinterpret_cast<const __m256i*>(t.multiplier_odd + j))),
+      nudge);
+  const __m256i y = _mm256_blend_epi32(_mm256_shuffle_epi32(even, 0xF5), odd, 0xAA);
+  const __m256i r =
+      _mm256_add_epi32(_mm256_add_epi32(y, _mm256_srai_epi32(y, 31)),
+                       _mm256_load_si256(reinterpret_cast<const __m256i*>(t.round_half + j)));
+  return _mm256_srav_epi32(r,
+                           _mm256_load_si256(reinterpret_cast<const __m256i*>(t.round_shift + j)));
+}
+
 inline __m256i GemmRequant256(__m256i x, const GemmEpilogueTable& t, std::size_t j,
                               bool tie_correction, bool shift31) {
   const __m256i x_odd = _mm256_shuffle_epi32(x, 0xF5);
@@ -507,8 +527,10 @@ MOTE_ALWAYS_INLINE void GemmStoreRowAvx2(const __m256i* acc, const __m256i (&ini
                                          std::size_t cols, const GemmEpilogueTable& t) {
   __m256i x0, x1;
   GemmJoinRowAvx2(acc, init, x0, x1);
-  const __m256i y0 = GemmRequant256(x0, t, 0, args.tie_correction, args.shift31);
-  const __m256i y1 = GemmRequant256(x1, t, 8, args.tie_correction, args.shift31);
+  const __m256i y0 = args.doubled ? GemmRequantDoubled256(x0, t, 0)
+                                  : GemmRequant256(x0, t, 0, args.tie_correction, args.shift31);
+  const __m256i y1 = args.doubled ? GemmRequantDoubled256(x1, t, 8)
+                                  : GemmRequant256(x1, t, 8, args.tie_correction, args.shift31);
   // Saturating narrowing with the zero point added in int16: see the AVX3_DL kernel.
   const __m256i zero_point = _mm256_set1_epi16(static_cast<std::int16_t>(args.zero_point));
   const __m256i p = _mm256_adds_epi16(_mm256_packs_epi32(y0, y1), zero_point);
