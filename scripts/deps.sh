@@ -13,7 +13,17 @@ sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 echo "mote: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-# A mirror in the middle of a sync can fail one index; retry before giving up.
+# Multiarch packages (libhwy-dev:arm64) need their architecture known to dpkg first.
+for pkg in "${missing[@]}"; do
+  if [[ "$pkg" == *:* ]]; then
+    arch=${pkg##*:}
+    if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+      "${sudo_cmd[@]}" dpkg --add-architecture "$arch"
+    fi
+  fi
+done
+# A mirror in the middle of a sync can fail one index (seen for bookworm-security's armhf index);
+# apt then exits 100 and may keep no index for a foreign architecture: retry, else fail.
 for attempt in 1 2 3; do
   if "${sudo_cmd[@]}" apt-get update -qq; then break; fi
   [ "$attempt" -eq 3 ] && { echo "mote: apt-get update failed" >&2; exit 1; }
