@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <span>
 
+#include "mote/kernels/pool/avg_pool.h"
 #include "mote/kernels/pool/avg_pool_ref.h"
+#include "mote/kernels/pool/max_pool.h"
 #include "mote/kernels/pool/max_pool_ref.h"
+#include "mote/kernels/pool/mean.h"
 #include "mote/kernels/pool/mean_profile.h"
 #include "mote/kernels/pool/mean_ref.h"
 #include "mote/kernels/window.h"
@@ -47,8 +50,8 @@ struct Pool2d {
     Status run(TensorView<const T, In> in, TensorView<T, output_shape> out, std::span<std::byte>,
                ParallelRef /*parallel*/, Observer&& observe = {}) const {
       if constexpr (kInt8) {
-        return Kind == PoolKind::kAverage ? ref::avg_pool(in, out, kWindow, clamp_)
-                                          : ref::max_pool(in, out, kWindow, clamp_);
+        return Kind == PoolKind::kAverage ? mote::avg_pool(in, out, kWindow, clamp_)
+                                          : mote::max_pool(in, out, kWindow, clamp_);
       } else {
         const FloatOutputStage act = float_activation(Act);
         const Status s = Kind == PoolKind::kAverage ? ref::avg_pool(in, out, kWindow, act)
@@ -99,7 +102,11 @@ struct GlobalAveragePool {
     Status run(TensorView<const T, In> in, TensorView<T, output_shape> out, std::span<std::byte>,
                ParallelRef /*parallel*/, Observer&& observe = {}) const {
       if constexpr (kInt8) {
-        return ref::mean<P>(in, out, mean_);
+        if constexpr (P::kMeanArithmetic == MeanArithmetic::kFloatMultiplier) {
+          return mote::mean<P::kMean>(in, out, mean_);  // SIMD
+        } else {
+          return ref::mean<P>(in, out, mean_);
+        }
       } else {
         const Status s = ref::mean(in, out);
         if (s == Status::kOk) observe(std::span<const float>(out.data(), out.size()));

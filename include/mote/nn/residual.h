@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 
+#include "mote/kernels/eltwise/add.h"
 #include "mote/kernels/eltwise/add_ref.h"
 #include "mote/nn/init.h"
 #include "mote/nn/layer.h"
@@ -43,7 +44,7 @@ struct Residual {
       if (s != Status::kOk) return s;
       const TensorView<const T, In> sum(out);
       if constexpr (kInt8) {
-        return ref::add<P::kAdd>(in, sum, out, add_);
+        return mote::add<P::kAdd>(in, sum, out, add_);
       } else {
         const Status a = ref::add(in, sum, out, FloatOutputStage{});
         if (a == Status::kOk) observe(std::span<const float>(out.data(), out.size()));
