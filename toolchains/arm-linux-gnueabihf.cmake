@@ -18,6 +18,8 @@ set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 # from the multiarch libc6:armhf that libhwy-dev:armhf installs, two different builds, and
 # then the first std::thread hangs forever. Without -L both come from libc6:armhf.
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-arm-static)
+# gcc notes that the parameter passing of some std types changed in GCC 7.1 (ABI info only).
+set(CMAKE_CXX_FLAGS_INIT -Wno-psabi)
 
 # Emulated CPUs: "name|QEMU_CPU|Highway targets that must be available". Debian's libhwy1:armhf
 # never reports NEON at run time (Debian bug #1033656), so dynamic dispatch has SCALAR only;

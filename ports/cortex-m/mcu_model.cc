@@ -38,6 +38,39 @@ mote::Tensor<float, FloatNet::output_shape> sample_out;
 mote::Tensor<std::int8_t, Input> input;
 mote::Tensor<std::int8_t, Int8Net::output_shape> output;
 
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+// Emulated instruction count of a piece of code, from the SysTick down-counter on the CPU clock.
+// Under qemu's -icount (virtual time advances a fixed amount per instruction) the tick count is
+// exact and stable; the ticks of a loop with a known instruction count convert it to
+// instructions. Without -icount the figure follows host time and means nothing.
+namespace systick {
+inline volatile std::uint32_t& reg(std::uintptr_t address) {
+  return *reinterpret_cast<volatile std::uint32_t*>(address);
+}
+constexpr std::uintptr_t kCsr = 0xE000E010, kRvr = 0xE000E014, kCvr = 0xE000E018;
+constexpr std::uint32_t kMax = 0xFFFFFF;  // 24-bit counter
+void start() {
+  reg(kCsr) = 0;
+  reg(kRvr) = kMax;
+  reg(kCvr) = 0;     // any write clears the counter and COUNTFLAG
+  reg(kCsr) = 0x5;   // enable, processor clock, no interrupt
+}
+// Ticks since start(), or 0 if the counter wrapped (COUNTFLAG).
+std::uint32_t elapsed() {
+  const std::uint32_t now = reg(kCvr);
+  return (reg(kCsr) & (1u << 16)) ? 0 : kMax - now;
+}
+// 2 * n + 1 instructions: mov, then n times subs + bne.
+[[gnu::noinline]] void known_loop(std::uint32_t n) {
+  __asm volatile(
+      "mov r0, %0\n"
+      "1: subs r0, r0, #1\n"
+      "bne 1b\n" ::"r"(n)
+      : "r0", "cc");
+}
+}  // namespace systick
+#endif
+
 int fail(const char* what, mote::Status s) {
   std::printf("mcu_model: %s: %s\n", what, mote::to_string(s));
   return 2;
@@ -64,6 +97,26 @@ int main() {
   if (auto s = int8_net.run(input, output, int8_arena); s != mote::Status::kOk) {
     return fail("run", s);
   }
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+  {
+    constexpr std::uint32_t kLoop = 1000000;
+    systick::start();
+    systick::known_loop(kLoop);
+    const std::uint32_t loop_ticks = systick::elapsed();
+    systick::start();
+    const mote::Status s = int8_net.run(input, output, int8_arena);
+    const std::uint32_t run_ticks = systick::elapsed();
+    if (s != mote::Status::kOk) return fail("run", s);
+    const unsigned long instructions =
+        loop_ticks == 0 ? 0
+                        : static_cast<unsigned long>(static_cast<unsigned long long>(run_ticks) *
+                                                     (2ull * kLoop + 1) / loop_ticks);
+    std::printf("mcu_model: emulated: %lu SysTick ticks per inference, %lu per %lu-instruction "
+                "loop: ~%lu instructions per inference (meaningful under qemu -icount only)\n",
+                static_cast<unsigned long>(run_ticks), static_cast<unsigned long>(loop_ticks),
+                static_cast<unsigned long>(2 * kLoop + 1), instructions);
+  }
+#endif
   const std::uint64_t sum =
       mote::checksum(std::span<const std::int8_t>(output.data(), output.size()));
   // %lu, not %zu: newlib's printf is built without C99 size modifiers.
