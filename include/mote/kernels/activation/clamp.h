@@ -42,19 +42,19 @@ template <View In, View Out>
 requires std::same_as<typename In::value_type, std::int8_t> &&
     std::same_as<typename Out::element_type, std::int8_t>
 [[nodiscard]] Status clamp(In in, Out out, ClampRange range) {
-  if constexpr (!MOTE_SIMD) {
-    return ref::clamp(in, out, range);
-  } else {
-    if (!ref::same_extents(in, out)) return Status::kShapeMismatch;
-    if (range.min < -128 || range.max > 127 || range.min > range.max) {
-      return Status::kInvalidArgument;
-    }
-    if (!detail::is_dense_row_major(in) || !detail::is_dense_row_major(out)) {
-      return ref::clamp(in, out, range);
-    }
-    detail::clamp_s8(in.data(), out.data(), in.size(), range.min, range.max);
-    return Status::kOk;
+#if !MOTE_SIMD
+  return ref::clamp(in, out, range);
+#else
+  if (!ref::same_extents(in, out)) return Status::kShapeMismatch;
+  if (range.min < -128 || range.max > 127 || range.min > range.max) {
+    return Status::kInvalidArgument;
   }
+  if (!detail::is_dense_row_major(in) || !detail::is_dense_row_major(out)) {
+    return ref::clamp(in, out, range);
+  }
+  detail::clamp_s8(in.data(), out.data(), in.size(), range.min, range.max);
+  return Status::kOk;
+#endif
 }
 
 }  // namespace mote

@@ -42,16 +42,16 @@ template <View In, View Out>
 requires std::same_as<typename In::value_type, std::int8_t> &&
     std::same_as<typename Out::element_type, std::int8_t>
 [[nodiscard]] Status lookup(In in, Out out, const ref::LookupTable& table) {
-  if constexpr (!MOTE_SIMD) {
+#if !MOTE_SIMD
+  return ref::lookup(in, out, table);
+#else
+  if (!ref::same_extents(in, out)) return Status::kShapeMismatch;
+  if (!detail::is_dense_row_major(in) || !detail::is_dense_row_major(out)) {
     return ref::lookup(in, out, table);
-  } else {
-    if (!ref::same_extents(in, out)) return Status::kShapeMismatch;
-    if (!detail::is_dense_row_major(in) || !detail::is_dense_row_major(out)) {
-      return ref::lookup(in, out, table);
-    }
-    detail::lookup_s8(in.data(), out.data(), in.size(), table.values.data());
-    return Status::kOk;
   }
+  detail::lookup_s8(in.data(), out.data(), in.size(), table.values.data());
+  return Status::kOk;
+#endif
 }
 
 }  // namespace mote
