@@ -173,6 +173,24 @@ TEST_P(GemmTest, ExtremeValuesAndMultipliers) {
   }
 }
 
+// Multipliers of exactly 2^30 (real 2^(shift - 1)) make every rounding step hit exact ties,
+// negative and positive, in both rules and in every epilogue variant (small bias: the doubled
+// double-rounding path; huge bias: the general one).
+TEST_P(GemmTest, ExactTies) {
+  test::Rng rng(77);
+  for (int iter = 0; iter < 24; ++iter) {
+    Problem p = random_problem(rng, rng.index(1, 13), rng.index(1, 40), rng.index(1, 40),
+                               Values::kSmall, iter % 2 == 0, -8, -1);
+    for (auto& q : p.multipliers) q.multiplier = 1 << 30;
+    if (iter % 3 == 0) p.bias[0] = 1 << 30;  // |x| may exceed 2^30: the general path
+    for (auto& x : p.bias) {
+      if (iter % 3 != 0) x = rng.uniform_int<std::int32_t>(-40, 40);
+    }
+    check<Rounding::kDouble>(p, pools_);
+    check<Rounding::kSingle>(p, pools_);
+  }
+}
+
 TEST_P(GemmTest, LargerShapes) {
   test::Rng rng(7);
   const std::size_t shapes[][3] = {{100, 256, 70}, {13, 1029, 33}, {1, 1280, 100}, {200, 24, 144}};

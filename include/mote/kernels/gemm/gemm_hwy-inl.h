@@ -47,8 +47,9 @@ struct alignas(64) GemmEpilogueTable {
   std::int64_t add_even[32], add_odd[32];
   std::int64_t threshold_even[32], threshold_odd[32];
   std::int64_t pre_even[32], pre_odd[32];  // 1 for shift 31: doubled before taking bits 32..63
-  // The doubled path (GemmArgs::doubled): double rounding's 2^(r - 1) and r, r = -shift >= 1.
-  std::int32_t round_half[64];
+  // The doubled path (GemmArgs::doubled), r = -shift >= 1: 2^31 + 2^(r - 1) * 2^32, by parity,
+  // and r.
+  std::int64_t nudge_even[32], nudge_odd[32];
   std::int32_t round_shift[64];
 };
 
@@ -73,7 +74,8 @@ inline void GemmFillEpilogueTable(const detail::GemmArgs& args, std::size_t col0
     pre[j / 2] = is31 ? 1 : 0;
     const int r = -args.multipliers[args.per_channel ? n : 0].shift;
     t.round_shift[j] = r >= 1 && r <= 31 ? r : 0;
-    t.round_half[j] = r >= 1 && r <= 31 ? static_cast<std::int32_t>(1u << (r - 1)) : 0;
+    std::int64_t* nudge = j % 2 == 0 ? t.nudge_even : t.nudge_odd;
+    nudge[j / 2] = (std::int64_t{1} << 31) + (r >= 1 && r <= 31 ? std::int64_t{1} << (31 + r) : 0);
   }
 }
 
@@ -173,7 +175,7 @@ inline void GemmRowsGeneric(const detail::GemmArgs& args, std::size_t m_begin, s
 // operands).
 struct GemmColumns512 {
   __m512i multiplier, multiplier_odd, threshold_even, threshold_odd, add_even, add_odd, pre_even,
-      pre_odd, post_shift, round_half, round_shift;
+      pre_odd, post_shift, nudge_even, nudge_odd, round_shift;
 };
 
 MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE GemmColumns512
@@ -182,8 +184,8 @@ GemmLoadColumns512(const GemmEpilogueTable& t, std::size_t j) {
           _mm512_load_si512(t.threshold_even + j / 2), _mm512_load_si512(t.threshold_odd + j / 2),
           _mm512_load_si512(t.add_even + j / 2),       _mm512_load_si512(t.add_odd + j / 2),
           _mm512_load_si512(t.pre_even + j / 2),       _mm512_load_si512(t.pre_odd + j / 2),
-          _mm512_load_si512(t.post_shift + j),         _mm512_load_si512(t.round_half + j),
-          _mm512_load_si512(t.round_shift + j)};
+          _mm512_load_si512(t.post_shift + j),         _mm512_load_si512(t.nudge_even + j / 2),
+          _mm512_load_si512(t.nudge_odd + j / 2),      _mm512_load_si512(t.round_shift + j)};
 }
 
 // Requantizes 16 columns (see detail::column_requant) to int32 lanes, before the zero point.
@@ -211,19 +213,18 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE __m512i GemmRequant512(__m512i x, const
 }
 
 // Double rounding when |x| < 2^30 and r = -shift >= 1 (GemmArgs::doubled), without the tie
-// correction's compares: with z = 2x * M exact in 64 bits, the high half of z + 2^31 is
-// floor((x M + 2^30) / 2^31) = SRDHM(x, M) = y (|y| < 2^30), and RDBP(y, r) =
-// (y + 2^(r-1) - [y < 0]) >> r in int32 without overflow, (y >> 31) being -[y < 0].
+// correction's compares: with z = 2x * M exact in 64 bits, the high half of
+// z + 2^31 + 2^(r-1) * 2^32 is y + 2^(r-1), y = floor((x M + 2^30) / 2^31) = SRDHM(x, M)
+// (|y| < 2^30, no overflow), and RDBP(y, r) = (y + 2^(r-1) - [y < 0]) >> r. [y < 0] may be
+// read from x: y has x's sign unless y = 0, and then both forms give 0 (2^(r-1) - 1 < 2^r).
 MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE __m512i GemmRequantDoubled512(__m512i x,
                                                                        const GemmColumns512& c) {
   const __m512i x2 = _mm512_add_epi32(x, x);
   const __m512i x2_odd = _mm512_shuffle_epi32(x2, _MM_PERM_DDBB);
-  const __m512i nudge = _mm512_set1_epi64(std::int64_t{1} << 31);
-  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x2, c.multiplier), nudge);
-  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(x2_odd, c.multiplier_odd), nudge);
-  const __m512i y = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
-  const __m512i t = _mm512_add_epi32(_mm512_add_epi32(y, _mm512_srai_epi32(y, 31)), c.round_half);
-  return _mm512_srav_epi32(t, c.round_shift);
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x2, c.multiplier), c.nudge_even);
+  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(x2_odd, c.multiplier_odd), c.nudge_odd);
+  const __m512i t = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
+  return _mm512_srav_epi32(_mm512_add_epi32(t, _mm512_srai_epi32(x, 31)), c.round_shift);
 }
 
 // Loop-invariant epilogue operands, built once per tile (in registers: stores to C may alias
@@ -266,7 +267,7 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
   bytes = _mm512_permutexvar_epi32(e.order, bytes);
   // Full rows take plain stores (masked 512-bit stores are slow on some CPUs, Zen 4 among them).
   if constexpr (NV >= 3) {
-    if (e.full) {
+    if (NV == 4 && e.full) {  // 64 columns; NV = 3 holds 48 and always masks
       _mm512_storeu_si512(c, bytes);
     } else {
       _mm512_mask_storeu_epi8(c, e.mask, bytes);
@@ -464,22 +465,16 @@ inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::siz
 // Requantizes 8 columns (see detail::column_requant) to int32 lanes, before the zero point.
 // The doubled double-rounding path (see GemmRequantDoubled512) on 8 columns.
 inline __m256i GemmRequantDoubled256(__m256i x, const GemmEpilogueTable& t, std::size_t j) {
+  auto load = [](const void* p) { return _mm256_load_si256(static_cast<const __m256i*>(p)); };
   const __m256i x2 = _mm256_add_epi32(x, x);
   const __m256i x2_odd = _mm256_shuffle_epi32(x2, 0xF5);
-  const __m256i nudge = _mm256_set1_epi64x(std::int64_t{1} << 31);
-  const __m256i even = _mm256_add_epi64(
-      _mm256_mul_epi32(x2, _mm256_load_si256(reinterpret_cast<const __m256i*>(t.multiplier + j))),
-      nudge);
-  const __m256i odd = _mm256_add_epi64(
-      _mm256_mul_epi32(x2_odd,
-                       _mm256_load_si256(reinterpret_cast<const __m256i*>(t.multiplier_odd + j))),
-      nudge);
-  const __m256i y = _mm256_blend_epi32(_mm256_shuffle_epi32(even, 0xF5), odd, 0xAA);
-  const __m256i r =
-      _mm256_add_epi32(_mm256_add_epi32(y, _mm256_srai_epi32(y, 31)),
-                       _mm256_load_si256(reinterpret_cast<const __m256i*>(t.round_half + j)));
-  return _mm256_srav_epi32(r,
-                           _mm256_load_si256(reinterpret_cast<const __m256i*>(t.round_shift + j)));
+  const __m256i even =
+      _mm256_add_epi64(_mm256_mul_epi32(x2, load(t.multiplier + j)), load(t.nudge_even + j / 2));
+  const __m256i odd = _mm256_add_epi64(_mm256_mul_epi32(x2_odd, load(t.multiplier_odd + j)),
+                                       load(t.nudge_odd + j / 2));
+  const __m256i high = _mm256_blend_epi32(_mm256_shuffle_epi32(even, 0xF5), odd, 0xAA);
+  return _mm256_srav_epi32(_mm256_add_epi32(high, _mm256_srai_epi32(x, 31)),
+                           load(t.round_shift + j));
 }
 
 inline __m256i GemmRequant256(__m256i x, const GemmEpilogueTable& t, std::size_t j,
