@@ -59,8 +59,38 @@ inline std::int8_t scalar_output(const detail::DepthwiseArgs& a, std::size_t n, 
 // Portable kernel: output rows [row_begin, row_end); for each row and each full vector of
 // channels, the multipliers are loaded once and every output pixel accumulates its in-image
 // taps as int32 lanes, (x - zp) * w; channels past the last full vector go the scalar way.
+// Pixels whose window lies inside the image (with at most kMaxFastTaps taps) take weights
+// widened once per row and vector of channels, and the zero point folded into the bias:
+//   acc = bias - zp * sum(w) + sum x * w.
 template <Rounding R>
 void rows_portable(const detail::DepthwiseArgs& a, std::size_t row_begin, std::size_t row_end) {
+  constexpr int kMaxFastTaps = 25;
+  constexpr std::size_t kMaxLanes = hn::MaxLanes(hn::ScalableTag<std::int32_t>());
+  HWY_ALIGN std::int32_t wide_weights[kMaxFastTaps * kMaxLanes];
+  std::ptrdiff_t tap_offset[kMaxFastTaps];
+  const int taps = a.kernel_h * a.kernel_w;
+  const bool fast = taps <= kMaxFastTaps;
+  if (fast) {
+    for (int ky = 0; ky < a.kernel_h; ++ky) {
+      for (int kx = 0; kx < a.kernel_w; ++kx) {
+        tap_offset[ky * a.kernel_w + kx] =
+            (static_cast<std::ptrdiff_t>(ky) * a.dilation_h * static_cast<std::ptrdiff_t>(a.in_w) +
+             static_cast<std::ptrdiff_t>(kx) * a.dilation_w) *
+            static_cast<std::ptrdiff_t>(a.channels);
+      }
+    }
+  }
+  // Output columns whose window lies inside the image width: [ox_lo, ox_hi).
+  const std::int64_t span_w = std::int64_t{a.kernel_w - 1} * a.dilation_w;
+  std::size_t ox_lo = 0;
+  while (ox_lo < a.out_w && static_cast<std::int64_t>(ox_lo) * a.stride_w - a.pad_left < 0) {
+    ++ox_lo;
+  }
+  std::size_t ox_hi = ox_lo;
+  while (ox_hi < a.out_w && static_cast<std::int64_t>(ox_hi) * a.stride_w - a.pad_left + span_w <
+                                static_cast<std::int64_t>(a.in_w)) {
+    ++ox_hi;
+  }
   const hn::ScalableTag<std::int32_t> d;
   const hn::Rebind<std::int8_t, decltype(d)> d8;
   const std::size_t lanes = hn::Lanes(d);
@@ -77,13 +107,41 @@ void rows_portable(const detail::DepthwiseArgs& a, std::size_t row_begin, std::s
     const std::size_t oy = row % a.out_h;
     std::int8_t* out_row = a.output + row * a.out_w * channels;
     const std::int64_t y0 = static_cast<std::int64_t>(oy) * a.stride_h - a.pad_top;
+    const bool rows_inside = y0 >= 0 && y0 + std::int64_t{a.kernel_h - 1} * a.dilation_h < in_h;
     for (std::size_t c = 0; c < full; c += lanes) {
       auto multiplier = hn::Set(d, a.multipliers[0].multiplier);
       auto shift = hn::Set(d, a.multipliers[0].shift);
       if (a.per_channel) load_multipliers(d, a.multipliers + c, lanes, multiplier, shift);
       const auto bias = a.bias != nullptr ? hn::LoadU(d, a.bias + c) : hn::Zero(d);
+      auto folded_bias = bias;
+      if (fast && rows_inside) {
+        auto weight_sum = hn::Zero(d);
+        for (int t = 0; t < taps; ++t) {
+          const auto w = hn::PromoteTo(
+              d, hn::LoadU(d8, a.filter + static_cast<std::size_t>(t) * channels + c));
+          hn::Store(w, d, wide_weights + static_cast<std::size_t>(t) * lanes);
+          weight_sum = hn::Add(weight_sum, w);
+        }
+        folded_bias = hn::Sub(bias, hn::Mul(zp_in, weight_sum));
+      }
       for (std::size_t ox = 0; ox < a.out_w; ++ox) {
         const std::int64_t x0 = static_cast<std::int64_t>(ox) * a.stride_w - a.pad_left;
+        if (fast && rows_inside && ox >= ox_lo && ox < ox_hi) {
+          const std::int8_t* origin = a.input +
+                                      ((n * a.in_h + static_cast<std::size_t>(y0)) * a.in_w +
+                                       static_cast<std::size_t>(x0)) *
+                                          channels +
+                                      c;
+          auto acc = folded_bias;
+          for (int t = 0; t < taps; ++t) {
+            const auto x = hn::PromoteTo(d, hn::LoadU(d8, origin + tap_offset[t]));
+            acc = hn::Add(
+                acc, hn::Mul(x, hn::Load(d, wide_weights + static_cast<std::size_t>(t) * lanes)));
+          }
+          const auto y = requantize<R, true>(d, acc, multiplier, shift, zp_out, lo, hi);
+          hn::StoreU(hn::DemoteTo(d8, y), d8, out_row + ox * channels + c);
+          continue;
+        }
         auto acc = bias;
         for (int ky = 0; ky < a.kernel_h; ++ky) {
           const std::int64_t iy = y0 + std::int64_t{ky} * a.dilation_h;
