@@ -16,19 +16,20 @@ run_suite() {  # name, "full" or "simd" (only the areas with SIMD code), extra C
   shift 2
   echo "=== mote tests: ${name}"
   local start=$SECONDS
+  # Each step returns on failure itself: suites run with `||`, where set -e is off.
   cmake -S . -B "build/${name}" -G Ninja -DMOTE_BUILD_BENCH=OFF -DMOTE_BUILD_EXAMPLES=ON "$@" \
-    >/dev/null
+    >/dev/null || return 1
   # -V keeps every program's output in the log, to read the targets that ran from it.
   local ctest_args=(--test-dir "build/${name}" -V -j "${jobs}")
   if [ "$scope" = full ]; then
-    cmake --build "build/${name}" -j "${jobs}"
+    cmake --build "build/${name}" -j "${jobs}" || return 1
   else
     cmake --build "build/${name}" -j "${jobs}" --target mote_simd_tests mote_kernels_tests \
-      mote_models_tests
+      mote_models_tests || return 1
     ctest_args+=(-R "^(simd|kernels|models)$")
   fi
   if ! ctest "${ctest_args[@]}" >"build/${name}.ctest.log" 2>&1; then
-    grep -B2 -A30 -E "\[  FAILED  \]|Failure|\*\*\*|ERROR: " "build/${name}.ctest.log" | head -150
+    scripts/ctest_failures.sh "build/${name}.ctest.log"
     echo "=== mote tests: ${name} FAILED (log: build/${name}.ctest.log)"
     return 1
   fi
@@ -43,17 +44,24 @@ run_suite() {  # name, "full" or "simd" (only the areas with SIMD code), extra C
 }
 
 sanitize="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -DMOTE_DEBUG=1"
-run_suite gcc-release full -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++
-run_suite clang-release full -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14
+failed=()
+run_suite gcc-release full -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ ||
+  failed+=(gcc-release)
+run_suite clang-release full -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=clang++-14 ||
+  failed+=(clang-release)
 run_suite gcc-asan-ubsan full -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=g++ \
-  "-DCMAKE_CXX_FLAGS=${sanitize}"
+  "-DCMAKE_CXX_FLAGS=${sanitize}" || failed+=(gcc-asan-ubsan)
 # clang's sanitizers on the SIMD areas only (clang's EMU128 and its own codegen of the
 # intrinsics), to keep CI's time: the full suite under sanitizers runs with g++ above.
-run_suite clang-asan-ubsan simd -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++-14 \
-  "-DCMAKE_CXX_FLAGS=${sanitize}"
+run_suite clang-asan-ubsan simd -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_CXX_COMPILER=clang++-14 "-DCMAKE_CXX_FLAGS=${sanitize}" || failed+=(clang-asan-ubsan)
 start=$SECONDS
-scripts/consumer.sh
+scripts/consumer.sh || failed+=(consumer)
 summary+=("$(printf '%-16s %5d s' consumer $((SECONDS - start)))")
 
 echo "=== mote tests: summary"
 printf '  %s\n' "${summary[@]}"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "=== mote tests: FAILED: ${failed[*]}"
+  exit 1
+fi
