@@ -233,8 +233,10 @@ struct DoubleRounding16 {
     all_right_shifts = _mm512_cmpgt_epi32_mask(right_shift, zero) == 0xFFFF;
   }
 
+  // kAllRightShifts: the caller checked all_right_shifts (which implies no left shift).
+  template <bool kAllRightShifts>
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) __m512i apply(__m512i x) const {
-    if (has_left_shift) x = _mm512_sllv_epi32(x, left_shift);
+    if (!kAllRightShifts && has_left_shift) x = _mm512_sllv_epi32(x, left_shift);
     const __m512i nudge = _mm512_set1_epi64(std::int64_t{1} << 30);
     const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, multiplier), nudge);
     const __m512i odd =
@@ -242,7 +244,7 @@ struct DoubleRounding16 {
     // Bits 31..62 of each sum: shifted down in even lanes, up by one in odd lanes.
     const __m512i r =
         _mm512_mask_blend_epi32(0x5555, _mm512_slli_epi64(odd, 1), _mm512_srli_epi64(even, 31));
-    if (all_right_shifts) {
+    if constexpr (kAllRightShifts) {
       // RoundingDivideByPOT for e >= 1 without overflow: M < 2^31 keeps |r| <= 2^31 - 1, so
       // r - (r < 0) stays in int32, and (r - (r < 0)) >> (e - 1) + 1 <= 2^31 - 1, so
       //   ((r - (r < 0)) >> (e - 1) + 1) >> 1 = floor((r + 2^(e-1) - (r < 0)) / 2^e)
@@ -250,13 +252,14 @@ struct DoubleRounding16 {
       const __m512i down = _mm512_add_epi32(r, _mm512_srai_epi32(r, 31));
       const __m512i half = _mm512_srav_epi32(down, right_shift_minus_1);
       return _mm512_srai_epi32(_mm512_add_epi32(half, _mm512_set1_epi32(1)), 1);
+    } else {
+      // RoundingDivideByPOT: (r >> e) + ((r & mask) > (mask >> 1) + (r < 0)).
+      const __m512i remainder = _mm512_and_si512(r, mask);
+      const __m512i threshold = _mm512_sub_epi32(half_mask, _mm512_srai_epi32(r, 31));
+      const __m512i shifted = _mm512_srav_epi32(r, right_shift);
+      return _mm512_mask_add_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted,
+                                   _mm512_set1_epi32(1));
     }
-    // RoundingDivideByPOT: (r >> e) + ((r & mask) > (mask >> 1) + (r < 0)).
-    const __m512i remainder = _mm512_and_si512(r, mask);
-    const __m512i threshold = _mm512_sub_epi32(half_mask, _mm512_srai_epi32(r, 31));
-    const __m512i shifted = _mm512_srav_epi32(r, right_shift);
-    return _mm512_mask_add_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted,
-                                 _mm512_set1_epi32(1));
   }
 };
 
@@ -326,7 +329,7 @@ struct VnniBlock {
   std::size_t out_row_stride;
 
   // Outputs [0, count) of a tile (column j0 = ox * S) of `pass_rows` rows, starting at `out`.
-  template <int kHalves>
+  template <int kHalves, bool kAllRightShifts>
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(const Columns& columns,
                                                                      std::size_t count,
                                                                      std::size_t pass_rows,
@@ -348,8 +351,9 @@ struct VnniBlock {
       for (std::size_t r = 0; r < pass_rows; ++r) {
         std::int8_t* row_out = out + r * out_row_stride;
         if constexpr (R == Rounding::kDouble) {
-          const __m512i y0 = rounding[0].apply(acc[0][r]);
-          const __m512i y1 = kHalves == 2 ? rounding[1].apply(acc[kHalves - 1][r]) : y0;
+          const __m512i y0 = rounding[0].template apply<kAllRightShifts>(acc[0][r]);
+          const __m512i y1 =
+              kHalves == 2 ? rounding[1].template apply<kAllRightShifts>(acc[kHalves - 1][r]) : y0;
           store32(row_out, mask, narrow.two(y0, y1));
         } else {
           const hn::Full512<std::int32_t> d;
@@ -534,10 +538,17 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni(const detai
           }
 
           std::int8_t* out = output + (row * out_w + ox0) * channels + c0;
+          const std::size_t ox_count = ox1 - ox0;
           if (count > 16) {
-            block.template compute<2>(columns, ox1 - ox0, pass_rows, out);
+            if (block.rounding[0].all_right_shifts && block.rounding[1].all_right_shifts) {
+              block.template compute<2, true>(columns, ox_count, pass_rows, out);
+            } else {
+              block.template compute<2, false>(columns, ox_count, pass_rows, out);
+            }
+          } else if (block.rounding[0].all_right_shifts) {
+            block.template compute<1, true>(columns, ox_count, pass_rows, out);
           } else {
-            block.template compute<1>(columns, ox1 - ox0, pass_rows, out);
+            block.template compute<1, false>(columns, ox_count, pass_rows, out);
           }
         }
         row += pass_rows;
@@ -572,7 +583,7 @@ struct VnniBlock3x3s2 {
   __mmask16 store_mask[2];
   std::size_t channels;
 
-  template <int kHalves>
+  template <int kHalves, bool kAllRightShifts>
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(const BlockRow& top,
                                                                      const BlockRow& bottom,
                                                                      std::size_t count,
@@ -586,8 +597,9 @@ struct VnniBlock3x3s2 {
         acc[h] = _mm512_dpbusd_epi32(v, bottom[ox + 1][h], weights[h][3]);
       }
       if constexpr (R == Rounding::kDouble) {
-        const __m512i y0 = rounding[0].apply(acc[0]);
-        const __m512i y1 = kHalves == 2 ? rounding[1].apply(acc[kHalves - 1]) : y0;
+        const __m512i y0 = rounding[0].template apply<kAllRightShifts>(acc[0]);
+        const __m512i y1 =
+            kHalves == 2 ? rounding[1].template apply<kAllRightShifts>(acc[kHalves - 1]) : y0;
         store32(out, mask, narrow.two(y0, y1));
       } else {
         const hn::Full512<std::int32_t> d;
@@ -787,10 +799,18 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni_3x3s2(
           build_block_row(src, static_cast<std::int64_t>(oy) + 1, c0, ox0, blocks,
                           block_rows[1 - top]);
           std::int8_t* out = output + (row * out_w + ox0) * channels + c0;
+          const auto& upper = block_rows[top];
+          const auto& lower = block_rows[1 - top];
           if (count > 16) {
-            block.template compute<2>(block_rows[top], block_rows[1 - top], ox1 - ox0, out);
+            if (block.rounding[0].all_right_shifts && block.rounding[1].all_right_shifts) {
+              block.template compute<2, true>(upper, lower, ox1 - ox0, out);
+            } else {
+              block.template compute<2, false>(upper, lower, ox1 - ox0, out);
+            }
+          } else if (block.rounding[0].all_right_shifts) {
+            block.template compute<1, true>(upper, lower, ox1 - ox0, out);
           } else {
-            block.template compute<1>(block_rows[top], block_rows[1 - top], ox1 - ox0, out);
+            block.template compute<1, false>(upper, lower, ox1 - ox0, out);
           }
         }
       }
