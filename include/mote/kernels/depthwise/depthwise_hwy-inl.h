@@ -204,6 +204,13 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void interleave4x32
   out[1] = _mm512_permutex2var_epi8(rows01, index_hi, rows23);
 }
 
+// How DoubleRounding16 computes, chosen once per block of channels.
+enum class RoundingPath : std::uint8_t {
+  kGeneral,     // any shift
+  kRightShift,  // every right shift e >= 1 (multipliers below 1/2)
+  kDoubled,     // and |x| < 2^30 (small biases): one 64-bit rounding step
+};
+
 // The double-rounding requantization of 16 channels with everything loop-invariant hoisted:
 // the same arithmetic as requantize_hwy-inl.h (SRDHM as a rounded shift of the exact 64-bit
 // products, then RoundingDivideByPOT), written for zmm registers. Multipliers are >= 0
@@ -216,52 +223,97 @@ struct DoubleRounding16 {
   __m512i mask;       // 2^right_shift - 1
   __m512i half_mask;  // mask >> 1
   __m512i right_shift_minus_1;
+  __m512i doubled_nudge_even;  // 2^31 + 2^(e - 1) * 2^32 of the even lanes' e, as int64
+  __m512i doubled_nudge_odd;   // the same for the odd lanes
   bool has_left_shift;
   bool all_right_shifts;  // every lane has right_shift >= 1 (multipliers below 1/2)
 
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void init(__m512i m, __m512i shift) {
     const __m512i zero = _mm512_setzero_si512();
+    const __m512i one = _mm512_set1_epi32(1);
     multiplier = m;
     multiplier_odd = _mm512_srli_epi64(m, 32);
     left_shift = _mm512_max_epi32(shift, zero);
     right_shift = _mm512_max_epi32(_mm512_sub_epi32(zero, shift), zero);
-    mask = _mm512_sub_epi32(_mm512_sllv_epi32(_mm512_set1_epi32(1), right_shift),
-                            _mm512_set1_epi32(1));
+    mask = _mm512_sub_epi32(_mm512_sllv_epi32(one, right_shift), one);
     half_mask = _mm512_srli_epi32(mask, 1);
-    right_shift_minus_1 = _mm512_sub_epi32(right_shift, _mm512_set1_epi32(1));
+    right_shift_minus_1 = _mm512_sub_epi32(right_shift, one);
     has_left_shift = _mm512_cmpgt_epi32_mask(left_shift, zero) != 0;
     all_right_shifts = _mm512_cmpgt_epi32_mask(right_shift, zero) == 0xFFFF;
+    // 2^(e - 1) in each int32 lane, then moved to the high half of its lane pair's int64.
+    const __m512i half_unit = _mm512_sllv_epi32(one, right_shift_minus_1);
+    const __m512i two_31 = _mm512_set1_epi64(std::int64_t{1} << 31);
+    doubled_nudge_even = _mm512_add_epi64(_mm512_slli_epi64(half_unit, 32), two_31);
+    doubled_nudge_odd = _mm512_add_epi64(
+        _mm512_and_si512(half_unit, _mm512_set1_epi64(std::int64_t{-1} * (std::int64_t{1} << 32))),
+        two_31);
   }
 
-  // kAllRightShifts: the caller checked all_right_shifts (which implies no left shift).
-  template <bool kAllRightShifts>
+  template <RoundingPath kPath>
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) __m512i apply(__m512i x) const {
-    if (!kAllRightShifts && has_left_shift) x = _mm512_sllv_epi32(x, left_shift);
-    const __m512i nudge = _mm512_set1_epi64(std::int64_t{1} << 30);
-    const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, multiplier), nudge);
-    const __m512i odd =
-        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), multiplier_odd), nudge);
-    // Bits 31..62 of each sum: shifted down in even lanes, up by one in odd lanes.
-    const __m512i r =
-        _mm512_mask_blend_epi32(0x5555, _mm512_slli_epi64(odd, 1), _mm512_srli_epi64(even, 31));
-    if constexpr (kAllRightShifts) {
-      // RoundingDivideByPOT for e >= 1 without overflow: M < 2^31 keeps |r| <= 2^31 - 1, so
-      // r - (r < 0) stays in int32, and (r - (r < 0)) >> (e - 1) + 1 <= 2^31 - 1, so
-      //   ((r - (r < 0)) >> (e - 1) + 1) >> 1 = floor((r + 2^(e-1) - (r < 0)) / 2^e)
-      // is round(r / 2^e) with ties away from zero.
-      const __m512i down = _mm512_add_epi32(r, _mm512_srai_epi32(r, 31));
-      const __m512i half = _mm512_srav_epi32(down, right_shift_minus_1);
-      return _mm512_srai_epi32(_mm512_add_epi32(half, _mm512_set1_epi32(1)), 1);
+    if constexpr (kPath == RoundingPath::kDoubled) {
+      // |x| < 2^30 and e >= 1. z = 2x M is exact in 64 bits, and the high half of
+      //   z + 2^31 + 2^(e-1) 2^32  is  y + 2^(e-1),  y = floor((x M + 2^30) / 2^31) = SRDHM(x, M)
+      // (|y| < 2^30: no overflow). RoundingDivideByPOT(y, e) = (y + 2^(e-1) - (y < 0)) >> e, and
+      // y < 0 is read from x: y has x's sign unless y = 0, where both give 0 (2^(e-1) - 1 < 2^e).
+      const __m512i x2 = _mm512_add_epi32(x, x);
+      const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x2, multiplier), doubled_nudge_even);
+      const __m512i odd = _mm512_add_epi64(
+          _mm512_mul_epi32(_mm512_srli_epi64(x2, 32), multiplier_odd), doubled_nudge_odd);
+      // High halves: the even pairs' moved down into the even lanes, the odd pairs' in place.
+      const __m512i high = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
+      return _mm512_srav_epi32(_mm512_add_epi32(high, _mm512_srai_epi32(x, 31)), right_shift);
     } else {
-      // RoundingDivideByPOT: (r >> e) + ((r & mask) > (mask >> 1) + (r < 0)).
-      const __m512i remainder = _mm512_and_si512(r, mask);
-      const __m512i threshold = _mm512_sub_epi32(half_mask, _mm512_srai_epi32(r, 31));
-      const __m512i shifted = _mm512_srav_epi32(r, right_shift);
-      return _mm512_mask_add_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold), shifted,
-                                   _mm512_set1_epi32(1));
+      if (kPath == RoundingPath::kGeneral && has_left_shift) {
+        x = _mm512_sllv_epi32(x, left_shift);
+      }
+      const __m512i nudge = _mm512_set1_epi64(std::int64_t{1} << 30);
+      const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x, multiplier), nudge);
+      const __m512i odd =
+          _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(x, 32), multiplier_odd), nudge);
+      // Bits 31..62 of each sum: shifted down in even lanes, up by one in odd lanes.
+      const __m512i r =
+          _mm512_mask_blend_epi32(0x5555, _mm512_slli_epi64(odd, 1), _mm512_srli_epi64(even, 31));
+      if constexpr (kPath == RoundingPath::kRightShift) {
+        // RoundingDivideByPOT for e >= 1 without overflow: M < 2^31 keeps |r| <= 2^31 - 1, so
+        // r - (r < 0) stays in int32, and (r - (r < 0)) >> (e - 1) + 1 <= 2^31 - 1, so
+        //   ((r - (r < 0)) >> (e - 1) + 1) >> 1 = floor((r + 2^(e-1) - (r < 0)) / 2^e)
+        // is round(r / 2^e) with ties away from zero.
+        const __m512i down = _mm512_add_epi32(r, _mm512_srai_epi32(r, 31));
+        const __m512i half = _mm512_srav_epi32(down, right_shift_minus_1);
+        return _mm512_srai_epi32(_mm512_add_epi32(half, _mm512_set1_epi32(1)), 1);
+      } else {
+        // RoundingDivideByPOT: (r >> e) + ((r & mask) > (mask >> 1) + (r < 0)).
+        const __m512i remainder = _mm512_and_si512(r, mask);
+        const __m512i threshold = _mm512_sub_epi32(half_mask, _mm512_srai_epi32(r, 31));
+        const __m512i shifted = _mm512_srav_epi32(r, right_shift);
+        return _mm512_mask_add_epi32(shifted, _mm512_cmpgt_epi32_mask(remainder, threshold),
+                                     shifted, _mm512_set1_epi32(1));
+      }
     }
   }
 };
+
+// The fastest exact path for a block of channels whose accumulators satisfy |x| <= bound.
+inline RoundingPath rounding_path(const DoubleRounding16* rounding, int halves,
+                                  std::int64_t bound) {
+  bool right = true;
+  for (int h = 0; h < halves; ++h) right = right && rounding[h].all_right_shifts;
+  if (!right) return RoundingPath::kGeneral;
+  return bound < (std::int64_t{1} << 30) ? RoundingPath::kDoubled : RoundingPath::kRightShift;
+}
+
+// max |x| = max |bias| + taps * 255 * 128 over the channels [c0, c0 + count): |x - zp| <= 255 and
+// |w| <= 128 bound every tap's product.
+inline std::int64_t accumulator_bound(const std::int32_t* bias, std::size_t c0, std::size_t count,
+                                      int taps) {
+  std::int64_t largest = 0;
+  for (std::size_t c = c0; bias != nullptr && c < c0 + count; ++c) {
+    const std::int64_t b = bias[c] < 0 ? -std::int64_t{bias[c]} : std::int64_t{bias[c]};
+    largest = b > largest ? b : largest;
+  }
+  return largest + std::int64_t{taps} * 255 * 128;
+}
 
 // Output stage tail for int32 results y (MBQM done): clamp(y + zp, lo, hi) as int8. Saturating
 // to int16, adding the zero point with int16 saturation and saturating to int8 before the clamp
@@ -329,7 +381,27 @@ struct VnniBlock {
   std::size_t out_row_stride;
 
   // Outputs [0, count) of a tile (column j0 = ox * S) of `pass_rows` rows, starting at `out`.
-  template <int kHalves, bool kAllRightShifts>
+  // compute<halves, path> for run-time halves (1 or 2) and path.
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute_any(
+      const Columns& columns, std::size_t count, std::size_t pass_rows, std::int8_t* out,
+      int halves, RoundingPath path) const {
+    if (halves == 2) {
+      if (path == RoundingPath::kDoubled)
+        return compute<2, RoundingPath::kDoubled>(columns, count, pass_rows, out);
+      if (path == RoundingPath::kRightShift) {
+        return compute<2, RoundingPath::kRightShift>(columns, count, pass_rows, out);
+      }
+      return compute<2, RoundingPath::kGeneral>(columns, count, pass_rows, out);
+    }
+    if (path == RoundingPath::kDoubled)
+      return compute<1, RoundingPath::kDoubled>(columns, count, pass_rows, out);
+    if (path == RoundingPath::kRightShift) {
+      return compute<1, RoundingPath::kRightShift>(columns, count, pass_rows, out);
+    }
+    return compute<1, RoundingPath::kGeneral>(columns, count, pass_rows, out);
+  }
+
+  template <int kHalves, RoundingPath kPath>
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(const Columns& columns,
                                                                      std::size_t count,
                                                                      std::size_t pass_rows,
@@ -351,9 +423,9 @@ struct VnniBlock {
       for (std::size_t r = 0; r < pass_rows; ++r) {
         std::int8_t* row_out = out + r * out_row_stride;
         if constexpr (R == Rounding::kDouble) {
-          const __m512i y0 = rounding[0].template apply<kAllRightShifts>(acc[0][r]);
+          const __m512i y0 = rounding[0].template apply<kPath>(acc[0][r]);
           const __m512i y1 =
-              kHalves == 2 ? rounding[1].template apply<kAllRightShifts>(acc[kHalves - 1][r]) : y0;
+              kHalves == 2 ? rounding[1].template apply<kPath>(acc[kHalves - 1][r]) : y0;
           store32(row_out, mask, narrow.two(y0, y1));
         } else {
           const hn::Full512<std::int32_t> d;
@@ -488,6 +560,8 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni(const detai
         block.shift[h] = shift.raw;
         block.rounding[h].init(multiplier.raw, shift.raw);
       }
+      const RoundingPath path = rounding_path(block.rounding, count > 16 ? 2 : 1,
+                                              accumulator_bound(bias_data, c0, count, K * K));
 
       for (std::size_t row = band; row < band_end;) {
         const std::size_t oy = row - n * out_h;
@@ -538,18 +612,7 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni(const detai
           }
 
           std::int8_t* out = output + (row * out_w + ox0) * channels + c0;
-          const std::size_t ox_count = ox1 - ox0;
-          if (count > 16) {
-            if (block.rounding[0].all_right_shifts && block.rounding[1].all_right_shifts) {
-              block.template compute<2, true>(columns, ox_count, pass_rows, out);
-            } else {
-              block.template compute<2, false>(columns, ox_count, pass_rows, out);
-            }
-          } else if (block.rounding[0].all_right_shifts) {
-            block.template compute<1, true>(columns, ox_count, pass_rows, out);
-          } else {
-            block.template compute<1, false>(columns, ox_count, pass_rows, out);
-          }
+          block.compute_any(columns, ox1 - ox0, pass_rows, out, count > 16 ? 2 : 1, path);
         }
         row += pass_rows;
       }
@@ -583,7 +646,27 @@ struct VnniBlock3x3s2 {
   __mmask16 store_mask[2];
   std::size_t channels;
 
-  template <int kHalves, bool kAllRightShifts>
+  // compute<halves, path> for run-time halves (1 or 2) and path.
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute_any(
+      const BlockRow& top, const BlockRow& bottom, std::size_t count, std::int8_t* out, int halves,
+      RoundingPath path) const {
+    if (halves == 2) {
+      if (path == RoundingPath::kDoubled)
+        return compute<2, RoundingPath::kDoubled>(top, bottom, count, out);
+      if (path == RoundingPath::kRightShift) {
+        return compute<2, RoundingPath::kRightShift>(top, bottom, count, out);
+      }
+      return compute<2, RoundingPath::kGeneral>(top, bottom, count, out);
+    }
+    if (path == RoundingPath::kDoubled)
+      return compute<1, RoundingPath::kDoubled>(top, bottom, count, out);
+    if (path == RoundingPath::kRightShift) {
+      return compute<1, RoundingPath::kRightShift>(top, bottom, count, out);
+    }
+    return compute<1, RoundingPath::kGeneral>(top, bottom, count, out);
+  }
+
+  template <int kHalves, RoundingPath kPath>
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(const BlockRow& top,
                                                                      const BlockRow& bottom,
                                                                      std::size_t count,
@@ -597,9 +680,8 @@ struct VnniBlock3x3s2 {
         acc[h] = _mm512_dpbusd_epi32(v, bottom[ox + 1][h], weights[h][3]);
       }
       if constexpr (R == Rounding::kDouble) {
-        const __m512i y0 = rounding[0].template apply<kAllRightShifts>(acc[0]);
-        const __m512i y1 =
-            kHalves == 2 ? rounding[1].template apply<kAllRightShifts>(acc[kHalves - 1]) : y0;
+        const __m512i y0 = rounding[0].template apply<kPath>(acc[0]);
+        const __m512i y1 = kHalves == 2 ? rounding[1].template apply<kPath>(acc[kHalves - 1]) : y0;
         store32(out, mask, narrow.two(y0, y1));
       } else {
         const hn::Full512<std::int32_t> d;
@@ -785,6 +867,8 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni_3x3s2(
         block.shift[h] = shift.raw;
         block.rounding[h].init(multiplier.raw, shift.raw);
       }
+      const RoundingPath path = rounding_path(block.rounding, count > 16 ? 2 : 1,
+                                              accumulator_bound(bias_data, c0, count, 9));
 
       for (std::size_t ox0 = 0; ox0 < out_w; ox0 += kTileOut) {
         const std::size_t ox1 = out_w - ox0 < kTileOut ? out_w : ox0 + kTileOut;
@@ -801,17 +885,7 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni_3x3s2(
           std::int8_t* out = output + (row * out_w + ox0) * channels + c0;
           const auto& upper = block_rows[top];
           const auto& lower = block_rows[1 - top];
-          if (count > 16) {
-            if (block.rounding[0].all_right_shifts && block.rounding[1].all_right_shifts) {
-              block.template compute<2, true>(upper, lower, ox1 - ox0, out);
-            } else {
-              block.template compute<2, false>(upper, lower, ox1 - ox0, out);
-            }
-          } else if (block.rounding[0].all_right_shifts) {
-            block.template compute<1, true>(upper, lower, ox1 - ox0, out);
-          } else {
-            block.template compute<1, false>(upper, lower, ox1 - ox0, out);
-          }
+          block.compute_any(upper, lower, ox1 - ox0, out, count > 16 ? 2 : 1, path);
         }
       }
     }
