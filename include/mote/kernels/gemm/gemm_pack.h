@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 
 #include "mote/base/result.h"
@@ -50,8 +51,9 @@ struct PackedGemmWeights {
   std::size_t k = 0;  // depth
   std::int32_t a_zero_point = 0;
   // A bound on |x|, x = sum_k (a - a_zp) b + bias (as integers): max |bias| + 255 * 128 * K.
-  // Below 2^30, epilogues may double x without overflow (see gemm_hwy-inl.h).
-  std::int64_t max_abs_accumulator = 0;
+  // Below 2^30, epilogues may double x without overflow (see gemm_hwy-inl.h); unknown (the
+  // largest value) unless set by pack_gemm_weights.
+  std::int64_t max_abs_accumulator = std::numeric_limits<std::int64_t>::max();
 
   constexpr std::size_t packed_depth() const { return gemm_packed_depth(k); }
   constexpr std::size_t panels() const { return gemm_packed_columns(n) / kGemmPanelColumns; }
