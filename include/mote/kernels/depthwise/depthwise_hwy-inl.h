@@ -1,9 +1,9 @@
 // Per-target int8 depthwise convolution (depth multiplier 1, NHWC), bit-exact with
-// mote::ref::depthwise_conv2d. Two kernels:
+// mote::ref::depthwise_conv2d. Kernels (docs/performance.md, "Depthwise kernels"):
 // - every target: channels across lanes, int32 lanes, any kernel, stride, dilation and padding;
-// - AVX3_DL (AVX-512 VNNI): 3x3 and 5x5, stride 1 and 2, with vpdpbusd on vertical 4-tuples of
-//   input rows (docs/performance.md, "Depthwise"), so that four taps cost one instruction and,
-//   at stride 1, one transformed input feeds two output rows.
+// - AVX3_DL (AVX-512 VNNI): vpdpbusd, four taps per instruction, on vertical 4-tuples of input
+//   rows for 3x3 and 5x5 (at stride 1 one transformed input feeds two output rows) and on 2x2
+//   pixel blocks for 3x3 at stride 2 (each input pixel transformed once).
 #if defined(MOTE_KERNELS_DEPTHWISE_DEPTHWISE_HWY_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef MOTE_KERNELS_DEPTHWISE_DEPTHWISE_HWY_INL_H_
 #undef MOTE_KERNELS_DEPTHWISE_DEPTHWISE_HWY_INL_H_
