@@ -14,9 +14,10 @@ set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
 # CTest runs target programs through qemu (containers rarely have binfmt_misc). No
-# `-L /usr/aarch64-linux-gnu`: that takes ld.so from the cross libc (libc6-arm64-cross) but libc.so.6
-# from the multiarch libc6:arm64 that libhwy-dev:arm64 installs, two different builds, and
-# then the first std::thread hangs forever. Without -L both come from libc6:arm64.
+# `-L /usr/aarch64-linux-gnu`: that takes ld.so from the cross libc (libc6-arm64-cross)
+# but libc.so.6 from the multiarch libc6:arm64 that libhwy-dev:arm64 installs, two
+# different builds, and then the first std::thread hangs forever. Without -L both come from
+# libc6:arm64.
 set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64-static)
 
 # Emulated CPUs for the per-target tests: "name|QEMU_CPU|Highway targets that must be

@@ -20,9 +20,9 @@
 namespace {
 
 namespace nn = mote::nn;
-using Model = nn::Sequential<nn::Conv2d<3, 8, 3, /*Stride=*/2>, nn::Relu6,
-                             mote::models::InvertedResidual<8, 8, /*Expansion=*/4>,
-                             nn::Conv1x1<8, 4>>;
+using Model =
+    nn::Sequential<nn::Conv2d<3, 8, 3, /*Stride=*/2>, nn::Relu6,
+                   mote::models::InvertedResidual<8, 8, /*Expansion=*/4>, nn::Conv1x1<8, 4>>;
 using Input = mote::Extents<1, 32, 32, 3>;
 using FloatNet = nn::Network<Model, Input, float>;
 using Int8Net = nn::Network<Model, Input, std::int8_t>;
@@ -52,8 +52,8 @@ constexpr std::uint32_t kMax = 0xFFFFFF;  // 24-bit counter
 void start() {
   reg(kCsr) = 0;
   reg(kRvr) = kMax;
-  reg(kCvr) = 0;     // any write clears the counter and COUNTFLAG
-  reg(kCsr) = 0x5;   // enable, processor clock, no interrupt
+  reg(kCvr) = 0;    // any write clears the counter and COUNTFLAG
+  reg(kCsr) = 0x5;  // enable, processor clock, no interrupt
 }
 // Ticks since start(), or 0 if the counter wrapped (COUNTFLAG).
 std::uint32_t elapsed() {
@@ -111,10 +111,11 @@ int main() {
         loop_ticks == 0 ? 0
                         : static_cast<unsigned long>(static_cast<unsigned long long>(run_ticks) *
                                                      (2ull * kLoop + 1) / loop_ticks);
-    std::printf("mcu_model: emulated: %lu SysTick ticks per inference, %lu per %lu-instruction "
-                "loop: ~%lu instructions per inference (meaningful under qemu -icount only)\n",
-                static_cast<unsigned long>(run_ticks), static_cast<unsigned long>(loop_ticks),
-                static_cast<unsigned long>(2 * kLoop + 1), instructions);
+    std::printf(
+        "mcu_model: emulated: %lu SysTick ticks per inference, %lu per %lu-instruction "
+        "loop: ~%lu instructions per inference (meaningful under qemu -icount only)\n",
+        static_cast<unsigned long>(run_ticks), static_cast<unsigned long>(loop_ticks),
+        static_cast<unsigned long>(2 * kLoop + 1), instructions);
   }
 #endif
   const std::uint64_t sum =

@@ -13,9 +13,9 @@
 #include "mote/tensor/tensor.h"
 
 namespace nn = mote::nn;
-using Model = nn::Sequential<nn::Conv2d<3, 8, 3, /*Stride=*/2>, nn::Relu6,
-                             mote::models::InvertedResidual<8, 8, /*Expansion=*/4>,
-                             nn::Conv1x1<8, 4>>;
+using Model =
+    nn::Sequential<nn::Conv2d<3, 8, 3, /*Stride=*/2>, nn::Relu6,
+                   mote::models::InvertedResidual<8, 8, /*Expansion=*/4>, nn::Conv1x1<8, 4>>;
 using Input = mote::Extents<1, 16, 16, 3>;
 static nn::Network<Model, Input, float> float_net;
 static nn::Network<Model, Input, std::int8_t> int8_net;

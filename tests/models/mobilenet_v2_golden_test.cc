@@ -48,9 +48,9 @@ struct Fixture {
   Int8Block int8_block;
   Tensor<float, Shape> float_in, float_out;
   Tensor<std::int8_t, Shape> int8_in;
-  alignas(64) std::byte arena[FloatBlock::arena_bytes > Int8Block::arena_bytes
-                                  ? FloatBlock::arena_bytes
-                                  : Int8Block::arena_bytes];
+  alignas(64)
+      std::byte arena[FloatBlock::arena_bytes > Int8Block::arena_bytes ? FloatBlock::arena_bytes
+                                                                       : Int8Block::arena_bytes];
   Status status = Status::kOk;
 
   Fixture() {
