@@ -2,7 +2,8 @@
 # Quick start, part 2: installs what is missing, then builds and runs the whole test suite:
 # g++ and clang++ Release builds, g++ and clang++ with ASan+UBSan, the header and
 # no-exceptions contracts, compile-fail tests and the consumer projects (find_package,
-# add_subdirectory). Prints the time of each suite and the Highway targets that ran.
+# add_subdirectory), and the quant/kernels tests with -ffp-contract=fast. Prints the time of
+# each suite and the Highway targets that ran.
 # The cross and microcontroller builds are scripts/cross.sh; .ci/run runs both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,6 +59,12 @@ run_suite clang-asan-ubsan simd -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 start=$SECONDS
 scripts/consumer.sh || failed+=(consumer)
 summary+=("$(printf '%-16s %5d s' consumer $((SECONDS - start)))")
+# The float steps TFLite performs in float (MEAN, LOGISTIC/TANH/SOFTMAX tables) must not change
+# under FMA contraction: quant and kernels tests with -ffp-contract=fast, g++ and clang++, on
+# the scalar references (where those steps live).
+start=$SECONDS
+scripts/test_fp_contract.sh build -DMOTE_DISPATCH=NONE || failed+=(fp-contract-fast)
+summary+=("$(printf '%-16s %5d s' fp-contract $((SECONDS - start)))")
 
 echo "=== mote tests: summary"
 printf '  %s\n' "${summary[@]}"
