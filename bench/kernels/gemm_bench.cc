@@ -39,9 +39,8 @@ class MoteGemm final : public mote::bench::GemmRunner {
     bias_ = mote::bench::AlignedArray<std::int32_t>(mote::packed_gemm_bias_count(n_));
     sums_ = mote::bench::AlignedArray<std::int32_t>(mote::packed_gemm_bias_count(n_));
     c_ = mote::bench::AlignedArray<std::int8_t>(m_ * n_);
-    const mote::PackedGemmStorage storage{{weights_.get(), weights_.size},
-                                          {bias_.get(), bias_.size},
-                                          {sums_.get(), sums_.size}};
+    const mote::PackedGemmStorage storage{
+        {weights_.get(), weights_.size}, {bias_.get(), bias_.size}, {sums_.get(), sums_.size}};
     auto packed = mote::pack_gemm_weights(mote::make_view(p.b, Mat(n_, k_)),
                                           std::span<const std::int32_t>(p.bias, n_), 0, storage);
     if (!packed) return mote::to_string(packed.status());

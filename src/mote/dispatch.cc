@@ -8,8 +8,8 @@
 
 #include <hwy/highway.h>
 
-#include "mote/simd/target_hwy-inl.h"
 #include "mote/kernels/gemm/gemm_hwy-inl.h"
+#include "mote/simd/target_hwy-inl.h"
 // Depthwise, pooling, add and activations.
 #include "mote/kernels/activation/clamp_hwy-inl.h"
 #include "mote/kernels/activation/lookup_hwy-inl.h"
@@ -18,8 +18,8 @@
 #include "mote/kernels/pool/pool_hwy-inl.h"
 
 #if HWY_ONCE
-#include "mote/simd/dispatch.h"
 #include "mote/kernels/gemm/gemm.h"
+#include "mote/simd/dispatch.h"
 // Depthwise, pooling, add and activations.
 #include "mote/kernels/activation/clamp.h"
 #include "mote/kernels/activation/lookup.h"
