@@ -51,7 +51,7 @@ struct PackedGemmWeights {
   std::size_t k = 0;  // depth
   std::int32_t a_zero_point = 0;
   // A bound on |x|, x = sum_k (a - a_zp) b + bias (as integers): max |bias| + 255 * 128 * K.
-  // Below 2^30, epilogues may double x without overflow (see gemm_hwy-inl.h); unknown (the
+  // Below 2^30, epilogues may double x without overflow (see gemm_vnni_hwy-inl.h); unknown (the
   // largest value) unless set by pack_gemm_weights.
   std::int64_t max_abs_accumulator = std::numeric_limits<std::int64_t>::max();
 

@@ -33,7 +33,7 @@ struct GemmArgs {
   bool tie_correction = false;
   bool shift31 = false;
   // Double rounding with every shift in [-31, -1] and |x| < 2^30 (b.max_abs_accumulator): the
-  // epilogue may double x and round in 32 bits (see gemm_hwy-inl.h).
+  // epilogue may double x and round in 32 bits (see gemm_vnni_hwy-inl.h).
   bool doubled = false;
 };
 

@@ -1,0 +1,321 @@
+// The AVX3_DL (AVX-512 VNNI) int8 GEMM: vpdpbusd zmm micro-kernels with a fused vector epilogue.
+#if defined(MOTE_KERNELS_GEMM_GEMM_VNNI_HWY_INL_H_) == defined(HWY_TARGET_TOGGLE)
+#ifdef MOTE_KERNELS_GEMM_GEMM_VNNI_HWY_INL_H_
+#undef MOTE_KERNELS_GEMM_GEMM_VNNI_HWY_INL_H_
+#else
+#define MOTE_KERNELS_GEMM_GEMM_VNNI_HWY_INL_H_
+#endif
+
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+#include "mote/base/config.h"
+#include "mote/kernels/gemm/gemm_common_hwy-inl.h"
+
+#if HWY_TARGET == HWY_AVX3_DL
+#include <immintrin.h>
+#endif
+
+#if HWY_TARGET == HWY_AVX3_DL
+
+HWY_BEFORE_NAMESPACE();
+namespace mote::HWY_NAMESPACE {
+
+// ------------------------------------------------------------------------------------------
+// AVX-512 VNNI. vpdpbusd multiplies unsigned by signed bytes: activations are flipped
+// (a ^ 0x80 = a + 128 as uint8) after the broadcast, and the packed bias compensates. Only the
+// 512-bit (EVEX) form is used: the 256-bit one is VEX-encoded under AVX3_DL's flags, and CPUs
+// with AVX-512 VNNI but no AVX-VNNI (Zen 4, Cascade Lake) fault on it.
+#define MOTE_GEMM_VNNI_TARGET \
+  __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,avx512vnni,bmi2")))
+
+// The epilogue constants of 16 columns (see GemmEpilogueTable). Per-tensor stages load them
+// once per tile and keep them in registers; per-channel ones load them per use (as memory
+// operands).
+struct GemmColumns512 {
+  __m512i multiplier, multiplier_odd, threshold_even, threshold_odd, add_even, add_odd, pre_even,
+      pre_odd, post_shift, nudge_even, nudge_odd, round_shift;
+};
+
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE GemmColumns512
+GemmLoadColumns512(const GemmEpilogueTable& t, std::size_t j) {
+  return {_mm512_load_si512(t.multiplier + j),         _mm512_load_si512(t.multiplier_odd + j),
+          _mm512_load_si512(t.threshold_even + j / 2), _mm512_load_si512(t.threshold_odd + j / 2),
+          _mm512_load_si512(t.add_even + j / 2),       _mm512_load_si512(t.add_odd + j / 2),
+          _mm512_load_si512(t.pre_even + j / 2),       _mm512_load_si512(t.pre_odd + j / 2),
+          _mm512_load_si512(t.post_shift + j),         _mm512_load_si512(t.nudge_even + j / 2),
+          _mm512_load_si512(t.nudge_odd + j / 2),      _mm512_load_si512(t.round_shift + j)};
+}
+
+// Requantizes 16 columns (see detail::column_requant) to int32 lanes, before the zero point.
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE __m512i GemmRequant512(__m512i x, const GemmColumns512& c,
+                                                                bool tie_correction, bool shift31) {
+  const __m512i x_odd = _mm512_shuffle_epi32(x, _MM_PERM_DDBB);  // odd lanes to even positions
+  __m512i even = _mm512_mul_epi32(x, c.multiplier);
+  __m512i odd = _mm512_mul_epi32(x_odd, c.multiplier_odd);
+  if (tie_correction) {
+    const __mmask8 ke = _mm512_cmplt_epi64_mask(even, c.threshold_even);
+    const __mmask8 ko = _mm512_cmplt_epi64_mask(odd, c.threshold_odd);
+    const __m512i two31 = _mm512_set1_epi64(std::int64_t{1} << 31);
+    even = _mm512_mask_sub_epi64(even, ke, even, two31);
+    odd = _mm512_mask_sub_epi64(odd, ko, odd, two31);
+  }
+  even = _mm512_add_epi64(even, c.add_even);
+  odd = _mm512_add_epi64(odd, c.add_odd);
+  if (shift31) {
+    even = _mm512_sllv_epi64(even, c.pre_even);
+    odd = _mm512_sllv_epi64(odd, c.pre_odd);
+  }
+  // Bits 32..63 of each product: even columns from `even`'s high halves, odd from `odd`'s.
+  const __m512i high = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
+  return _mm512_srav_epi32(high, c.post_shift);
+}
+
+// Double rounding when |x| < 2^30 and r = -shift >= 1 (GemmArgs::doubled), without the tie
+// correction's compares: with z = 2x * M exact in 64 bits, the high half of
+// z + 2^31 + 2^(r-1) * 2^32 is y + 2^(r-1), y = floor((x M + 2^30) / 2^31) = SRDHM(x, M)
+// (|y| < 2^30, no overflow), and RDBP(y, r) = (y + 2^(r-1) - [y < 0]) >> r. [y < 0] may be
+// read from x: y has x's sign unless y = 0, and then both forms give 0 (2^(r-1) - 1 < 2^r).
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE __m512i GemmRequantDoubled512(__m512i x,
+                                                                       const GemmColumns512& c) {
+  const __m512i x2 = _mm512_add_epi32(x, x);
+  const __m512i x2_odd = _mm512_shuffle_epi32(x2, _MM_PERM_DDBB);
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x2, c.multiplier), c.nudge_even);
+  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(x2_odd, c.multiplier_odd), c.nudge_odd);
+  const __m512i t = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
+  return _mm512_srav_epi32(_mm512_add_epi32(t, _mm512_srai_epi32(x, 31)), c.round_shift);
+}
+
+// Loop-invariant epilogue operands, built once per tile (in registers: stores to C may alias
+// anything, so values re-read from GemmArgs would be reloaded for every row).
+struct GemmVnniEpilogue {
+  __m512i zero_point, lo, hi, order;
+  __mmask64 mask;  // valid columns
+  bool full;       // all 16 NV columns valid
+  bool tie_correction, shift31, doubled;
+};
+
+// Rows of a tile after the K loop: four accumulators (16 columns each) at a time, so that one
+// pack/clamp/permute sequence serves 4 / NV rows (NV = 3: one row and an unused vector). acc
+// points at the first accumulator of `row` (tile-relative); c at that row's output.
+template <int NV, bool kPerChannel>
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
+    const __m512i* acc, std::size_t row, std::size_t rows, std::int8_t* c, std::size_t c_stride,
+    const GemmEpilogueTable& t, const GemmColumns512& uniform, const GemmVnniEpilogue& e) {
+  __m512i y[4];
+#pragma GCC unroll 4
+  for (int i = 0; i < 4; ++i) {
+    // Accumulator i is row i / NV, panel i % NV (NV = 1, 2, 4), or row 0 panel i (NV = 3).
+    if (NV == 3 && i == 3) {
+      y[i] = _mm512_setzero_si512();
+    } else {
+      const GemmColumns512 columns =
+          kPerChannel ? GemmLoadColumns512(t, (i % NV) * kGemmPanelColumns) : uniform;
+      y[i] = e.doubled ? GemmRequantDoubled512(acc[i], columns)
+                       : GemmRequant512(acc[i], columns, e.tie_correction, e.shift31);
+    }
+  }
+  // int32 -> int16 -> int8 with saturation, zero point added in int16 (saturating): each step
+  // is monotone and the clamp range lies inside int8, so this equals clamp(y + zero_point)
+  // computed exactly. packs interleave 128-bit lanes: dword 4L + i holds columns 4L .. 4L + 3
+  // of vector i; the permutation puts vector i in bytes 16i .. 16i + 15.
+  const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(y[0], y[1]), e.zero_point);
+  const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(y[2], y[3]), e.zero_point);
+  __m512i bytes = _mm512_packs_epi16(p01, p23);
+  bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, e.lo), e.hi);
+  bytes = _mm512_permutexvar_epi32(e.order, bytes);
+  // Full rows take plain stores (masked 512-bit stores are slow on some CPUs, Zen 4 among them).
+  if constexpr (NV >= 3) {
+    if (NV == 4 && e.full) {  // 64 columns; NV = 3 holds 48 and always masks
+      _mm512_storeu_si512(c, bytes);
+    } else {
+      _mm512_mask_storeu_epi8(c, e.mask, bytes);
+    }
+  } else if constexpr (NV == 2) {
+    const __m256i r0 = _mm512_castsi512_si256(bytes);
+    const __m256i r1 = _mm512_extracti64x4_epi64(bytes, 1);
+    if (e.full) {
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(c), r0);
+      if (row + 1 < rows) _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + c_stride), r1);
+    } else {
+      const auto mask = static_cast<__mmask32>(e.mask);
+      _mm256_mask_storeu_epi8(c, mask, r0);
+      if (row + 1 < rows) _mm256_mask_storeu_epi8(c + c_stride, mask, r1);
+    }
+  } else {
+    const __m128i r[4] = {_mm512_castsi512_si128(bytes), _mm512_extracti32x4_epi32(bytes, 1),
+                          _mm512_extracti32x4_epi32(bytes, 2), _mm512_extracti32x4_epi32(bytes, 3)};
+    const auto mask = static_cast<__mmask16>(e.mask);
+#pragma GCC unroll 4
+    for (std::size_t i = 0; i < 4; ++i) {
+      if (row + i >= rows) break;
+      if (e.full) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(c + i * c_stride), r[i]);
+      } else {
+        _mm_mask_storeu_epi8(c + i * c_stride, mask, r[i]);
+      }
+    }
+  }
+}
+
+// Every row group of a tile, the group index a constant in each call (so that the
+// accumulators stay in registers: a run-time index would put the array in memory). When some
+// multiplier is >= 1 the accumulators go to memory first and the scalar epilogue runs after
+// they are dead (a call with live vector registers makes the compiler spill them inside the
+// K loop).
+template <int MR, int NV, bool kPerChannel, std::size_t... G>
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreRowsVnni(
+    std::index_sequence<G...>, const __m512i* acc, const detail::GemmArgs& args, std::size_t m0,
+    std::size_t rows, std::size_t col0, std::size_t cols, const GemmEpilogueTable& t) {
+  if (!args.vector_epilogue) {
+    alignas(64) std::int32_t out[MR * NV * kGemmPanelColumns];
+#pragma GCC unroll 64
+    for (int i = 0; i < MR * NV; ++i) _mm512_store_si512(out + i * kGemmPanelColumns, acc[i]);
+    GemmScalarEpilogue(args, out, NV * kGemmPanelColumns, m0, rows, col0, cols);
+    return;
+  }
+  GemmVnniEpilogue e;
+  e.zero_point = _mm512_set1_epi16(static_cast<std::int16_t>(args.zero_point));
+  e.lo = _mm512_set1_epi8(static_cast<char>(args.clamp_min));
+  e.hi = _mm512_set1_epi8(static_cast<char>(args.clamp_max));
+  e.order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+  e.mask = cols >= 64 ? ~__mmask64{0} : (__mmask64{1} << cols) - 1;
+  e.full = cols == NV * kGemmPanelColumns;
+  e.tie_correction = args.tie_correction;
+  e.shift31 = args.shift31;
+  e.doubled = args.doubled;
+  constexpr std::size_t kGroupRows = NV >= 3 ? 1 : 4 / NV;
+  std::int8_t* c = args.c + m0 * args.c_stride + col0;
+  const std::size_t c_stride = args.c_stride;
+  // Per-tensor: every column has the same constants, loaded once.
+  const GemmColumns512 uniform = GemmLoadColumns512(t, 0);
+  ((G * kGroupRows < rows ? GemmStoreGroupVnni<NV, kPerChannel>(
+                                acc + G * kGroupRows * NV, G * kGroupRows, rows,
+                                c + G * kGroupRows * c_stride, c_stride, t, uniform, e)
+                          : void()),
+   ...);
+}
+
+// One depth group of a tile: acc[r * NV + v] += (a[r][k .. k + 3] ^ 0x80) . w[v] (four
+// products per int32 lane). `count` < 4 is the K tail: bytes past K read as zero before the
+// flip, and their weights are zero.
+template <int MR, int NV>
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStepVnni(__m512i* acc,
+                                                           const std::int8_t* const* a,
+                                                           std::size_t k, std::size_t count,
+                                                           const std::int8_t* b,
+                                                           std::size_t panel_bytes, __m512i flip) {
+  __m512i w[NV];
+#pragma GCC unroll 64
+  for (int v = 0; v < NV; ++v) w[v] = _mm512_loadu_si512(b + v * panel_bytes);
+  __m512i x[MR];
+#pragma GCC unroll 64
+  for (int r = 0; r < MR; ++r) {
+    x[r] = _mm512_xor_si512(_mm512_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + k, count))), flip);
+  }
+#pragma GCC unroll 64
+  for (int i = 0; i < MR * NV; ++i) acc[i] = _mm512_dpbusd_epi32(acc[i], x[i / NV], w[i % NV]);
+}
+
+// An MR x (16 NV) tile: rows m0 .. m0 + rows - 1 (rows <= MR; missing rows repeat the last and
+// are not stored), panels p .. p + NV - 1, `cols` valid columns. The whole K loop and the
+// epilogue stay in this function so that the call is not in the inner loop.
+template <int MR, int NV>
+MOTE_GEMM_VNNI_TARGET void GemmTileVnni(const detail::GemmArgs& args, std::size_t m0,
+                                        std::size_t rows, std::size_t p, std::size_t cols,
+                                        const GemmEpilogueTable& t) {
+  const std::size_t depth = args.b.packed_depth();
+  const std::size_t panel_bytes = depth * kGemmPanelColumns;
+  const std::int8_t* b = args.b.weights + p * panel_bytes;
+  const std::int8_t* a[MR];
+#pragma GCC unroll 64
+  for (int r = 0; r < MR; ++r) {
+    a[r] = args.a + (m0 + (static_cast<std::size_t>(r) < rows ? r : rows - 1)) * args.a_stride;
+  }
+  // Flat arrays and fully unrolled loops: GCC keeps the accumulators in registers only when
+  // every index is a constant before its scalar replacement of aggregates runs.
+  __m512i acc[MR * NV];
+#pragma GCC unroll 64
+  for (int i = 0; i < MR * NV; ++i) {
+    acc[i] = _mm512_loadu_si512(args.b.bias + (p + i % NV) * kGemmPanelColumns);
+  }
+  const __m512i flip = _mm512_set1_epi32(static_cast<int>(0x80808080u));
+  const std::size_t groups = args.b.k / kGemmDepthGroup;
+  const std::size_t tail = args.b.k % kGemmDepthGroup;
+  for (std::size_t g = 0; g < groups; ++g) {
+    GemmStepVnni<MR, NV>(acc, a, g * kGemmDepthGroup, kGemmDepthGroup,
+                         b + g * kGemmDepthGroup * kGemmPanelColumns, panel_bytes, flip);
+  }
+  if (tail != 0) {
+    GemmStepVnni<MR, NV>(acc, a, groups * kGemmDepthGroup, tail,
+                         b + groups * kGemmDepthGroup * kGemmPanelColumns, panel_bytes, flip);
+  }
+
+  static_assert(NV >= 3 || MR % (4 / NV) == 0, "mote: GEMM tile rows must fill row groups");
+  constexpr std::size_t kGroups = NV >= 3 ? MR : MR * NV / 4;
+  if (args.per_channel) {
+    GemmStoreRowsVnni<MR, NV, true>(std::make_index_sequence<kGroups>(), acc, args, m0, rows,
+                                    p * kGemmPanelColumns, cols, t);
+  } else {
+    GemmStoreRowsVnni<MR, NV, false>(std::make_index_sequence<kGroups>(), acc, args, m0, rows,
+                                     p * kGemmPanelColumns, cols, t);
+  }
+}
+
+// Rows m_begin .. m_end - 1 of NV panels from p: full MR-row tiles, then the remaining rows
+// with the smallest of the tile heights Tail... that covers them (a tile computes all its rows,
+// so M = 1 must not pay for MR).
+template <int MR, int NV, int... Tail>
+inline void GemmPanelsVnni(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                           std::size_t p, const GemmEpilogueTable& t) {
+  const std::size_t col0 = p * kGemmPanelColumns;
+  const std::size_t left = args.b.n - col0;
+  const std::size_t cols = left < NV * kGemmPanelColumns ? left : NV * kGemmPanelColumns;
+  std::size_t m = m_begin;
+  for (; m + MR <= m_end; m += MR) GemmTileVnni<MR, NV>(args, m, MR, p, cols, t);
+  if (m == m_end) return;
+  const std::size_t rows = m_end - m;
+  bool done = false;
+  ((!done && rows <= static_cast<std::size_t>(Tail)
+        ? (GemmTileVnni<Tail, NV>(args, m, rows, p, cols, t), done = true)
+        : false),
+   ...);
+  if (!done) GemmTileVnni<MR, NV>(args, m, rows, p, cols, t);
+}
+
+inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                     std::size_t p_begin, std::size_t p_end) {
+  GemmEpilogueTable table;
+  bool filled = false;
+  for (std::size_t p = p_begin; p < p_end; p += 4) {
+    const std::size_t nv = p_end - p < 4 ? p_end - p : 4;
+    // Per-tensor tables are the same for every column: filled once.
+    if (args.vector_epilogue && (args.per_channel || !filled)) {
+      GemmFillEpilogueTable(args, p * kGemmPanelColumns, 64, table);
+      filled = true;
+    }
+    switch (nv) {
+      case 4:
+        GemmPanelsVnni<6, 4, 1, 2, 3>(args, m_begin, m_end, p, table);
+        break;
+      case 3:
+        GemmPanelsVnni<8, 3, 1, 2, 4>(args, m_begin, m_end, p, table);
+        break;
+      case 2:
+        GemmPanelsVnni<12, 2, 2, 4, 6>(args, m_begin, m_end, p, table);
+        break;
+      default:
+        GemmPanelsVnni<12, 1, 4, 8>(args, m_begin, m_end, p, table);
+        break;
+    }
+  }
+}
+#undef MOTE_GEMM_VNNI_TARGET
+
+}  // namespace mote::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#endif  // HWY_TARGET == HWY_AVX3_DL
+
+#endif  // MOTE_KERNELS_GEMM_GEMM_VNNI_HWY_INL_H_
