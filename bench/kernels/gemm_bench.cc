@@ -1,4 +1,4 @@
-// int8 GEMM: mote (best target, and AVX2 forced) beside the peers in one binary, over the
+// int8 GEMM: mote (best target, and AVX2 and AVX3 forced) beside the peers in one binary, over the
 // shapes of bench/peers/shapes.h: gemm/<impl>/<M>x<K>x<N>, counter GOPS. See docs/performance.md.
 #include <cstdint>
 #include <memory>
@@ -80,6 +80,9 @@ int main(int argc, char** argv) {
 #if MOTE_SIMD && !MOTE_STATIC_DISPATCH && HWY_ARCH_X86
   if ((hwy::SupportedTargets() & HWY_AVX2) != 0) {
     mote::bench::register_gemm("mote_avx2", [] { return std::make_unique<MoteGemm>(HWY_AVX2); });
+  }
+  if ((hwy::SupportedTargets() & HWY_AVX3) != 0) {
+    mote::bench::register_gemm("mote_avx3", [] { return std::make_unique<MoteGemm>(HWY_AVX3); });
   }
 #endif
   mote::bench::register_gemm_peers();

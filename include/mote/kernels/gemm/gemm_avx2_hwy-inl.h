@@ -1,4 +1,5 @@
-// The AVX2 and AVX3 int8 GEMM: exact int16 vpmaddwd micro-kernel with a fused AVX2 epilogue.
+// The AVX2 and AVX3 int8 GEMM: exact int16 vpmaddwd micro-kernel (ymm on AVX2, zmm on AVX3) over
+// operands widened once per panel and row tile, with a fused AVX2 epilogue.
 #if defined(MOTE_KERNELS_GEMM_GEMM_AVX2_HWY_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef MOTE_KERNELS_GEMM_GEMM_AVX2_HWY_INL_H_
 #undef MOTE_KERNELS_GEMM_GEMM_AVX2_HWY_INL_H_
@@ -9,7 +10,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <utility>
 
 #include "mote/base/config.h"
 #include "mote/kernels/gemm/gemm_common_hwy-inl.h"
@@ -24,12 +24,113 @@ HWY_BEFORE_NAMESPACE();
 namespace mote::HWY_NAMESPACE {
 
 // ------------------------------------------------------------------------------------------
-// AVX2 (and AVX-512 without VNNI, where 256-bit vpmaddwd is as fast on the CPUs measured):
-// exact int16 products. Weights are sign-extended to int16 (vpmovsxbw: 4 columns x 4 bytes
-// per vector) and activations too (4 bytes broadcast, so every column sees a0..a3); vpmaddwd
-// sums pairs into int32, leaving each column in two lanes that vphaddd joins in the epilogue.
-// |a b + a' b'| <= 2 * 128 * 128: no saturation anywhere. The accumulators start at zero and
-// the bias + 128 * column_sum is added after the join (activations are not flipped).
+// AVX2 (and AVX3, AVX-512 without VNNI): exact int16 products, no vpmaddubsw (it saturates:
+// 255 * 127 * 2 > 32767). Both operands are sign-extended to int16 once, outside the inner loop,
+// into small stack buffers, so the inner loop is only loads, vpmaddwd and vpaddd:
+// - the weights of one panel (up to kGemmWideDepth of depth) in the pair layout: pair j
+//   (k = 2j, 2j + 1) of column c at w[32 j + 2 c], so one int32 lane = one column and no
+//   horizontal join is needed; widened once per panel and reused by every row tile;
+// - the activations of one row tile (row r at a[r][k]), read as broadcast int32 pairs
+//   (vpbroadcastd from memory: a load, no shuffle).
+// vpmaddwd sums a pair of products into int32: |a b + a' b'| <= 2 * 128 * 128, no saturation.
+// Depth beyond kGemmWideDepth is taken in passes over blocks of kGemmWideBlockRows rows, the
+// tile sums carried between passes in a stack buffer. The accumulators start at zero; the
+// bias + 128 * column_sum is added before the epilogue (activations are not flipped).
+
+// Depth of one pass: the widened weights of a panel are kGemmWideDepth * 32 bytes (16 KiB).
+inline constexpr std::size_t kGemmWideDepth = 512;
+// Rows of the blocks over which deeper products carry their partial sums (a multiple of every
+// tile height below).
+inline constexpr std::size_t kGemmWideBlockRows = 48;
+
+#if HWY_TARGET == HWY_AVX3
+// zmm: one vector holds the 16 columns of a pair; 32 registers.
+inline constexpr int kGemmWideRows = 12;
+inline constexpr int kGemmWideVectorsPerRow = 1;
+using GemmWideVec = __m512i;
+#else
+// ymm: two vectors per row; 12 accumulators + 2 weights + 1 broadcast + 1 product = 16.
+inline constexpr int kGemmWideRows = 6;
+inline constexpr int kGemmWideVectorsPerRow = 2;
+using GemmWideVec = __m256i;
+#endif
+
+// `groups` depth groups of one packed panel (gemm_pack.h: group g, column c at src[64 g + 4 c])
+// widened to the pair layout above.
+inline void GemmWidenWeights(const std::int8_t* src, std::size_t groups, std::int16_t* w) {
+  // vpmovsxbw of columns c .. c + 3 gives int32 units (column, pair) c0p0 c0p1 c1p0 c1p1 ...;
+  // vpermd sorts them by pair, vperm2i128 joins two such halves into 8 columns of one pair.
+  const __m256i by_pair = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  for (std::size_t g = 0; g < groups; ++g) {
+    const std::int8_t* s = src + g * kGemmDepthGroup * kGemmPanelColumns;
+    std::int16_t* even = w + 2 * g * 2 * kGemmPanelColumns;
+    std::int16_t* odd = even + 2 * kGemmPanelColumns;
+    for (std::size_t h = 0; h < 2; ++h) {
+      const __m256i lo = _mm256_permutevar8x32_epi32(
+          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 32 * h))),
+          by_pair);
+      const __m256i hi = _mm256_permutevar8x32_epi32(
+          _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + 32 * h + 16))),
+          by_pair);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(even + 16 * h),
+                         _mm256_permute2x128_si256(lo, hi, 0x20));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(odd + 16 * h),
+                         _mm256_permute2x128_si256(lo, hi, 0x31));
+    }
+  }
+}
+
+// a[0 .. count) widened to out[0 .. count rounded up to 16), zeros past count; reads only
+// `count` bytes.
+inline void GemmWidenRow(const std::int8_t* a, std::size_t count, std::int16_t* out) {
+  std::size_t i = 0;
+  for (; i + 16 <= count; i += 16) {
+    _mm256_store_si256(
+        reinterpret_cast<__m256i*>(out + i),
+        _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i))));
+  }
+  if (i < count) {
+    alignas(16) std::int8_t tmp[16] = {};
+    std::memcpy(tmp, a + i, count - i);
+    _mm256_store_si256(reinterpret_cast<__m256i*>(out + i),
+                       _mm256_cvtepi8_epi16(_mm_load_si128(reinterpret_cast<const __m128i*>(tmp))));
+  }
+}
+
+// Pair j of row r as an int32 broadcast to every lane.
+MOTE_ALWAYS_INLINE std::int32_t GemmPairAt(const std::int16_t* p) {
+  std::int32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+// The inner loop: acc[V r + v] += pair sums of row r and columns 8v .. 8v + 7 (ymm) or all 16
+// (zmm), over `pairs` pairs.
+template <int R>
+MOTE_ALWAYS_INLINE void GemmWidePairs(GemmWideVec* acc, const std::int16_t* a, std::size_t a_stride,
+                                      const std::int16_t* w, std::size_t pairs) {
+  for (std::size_t j = 0; j < pairs; ++j) {
+#if HWY_TARGET == HWY_AVX3
+    const __m512i w0 = _mm512_load_si512(w + 2 * kGemmPanelColumns * j);
+#pragma GCC unroll 32
+    for (int r = 0; r < R; ++r) {
+      const __m512i x = _mm512_set1_epi32(GemmPairAt(a + r * a_stride + 2 * j));
+      acc[r] = _mm512_add_epi32(acc[r], _mm512_madd_epi16(w0, x));
+    }
+#else
+    const __m256i w0 =
+        _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 2 * kGemmPanelColumns * j));
+    const __m256i w1 =
+        _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 2 * kGemmPanelColumns * j + 16));
+#pragma GCC unroll 32
+    for (int r = 0; r < R; ++r) {
+      const __m256i x = _mm256_set1_epi32(GemmPairAt(a + r * a_stride + 2 * j));
+      acc[2 * r] = _mm256_add_epi32(acc[2 * r], _mm256_madd_epi16(w0, x));
+      acc[2 * r + 1] = _mm256_add_epi32(acc[2 * r + 1], _mm256_madd_epi16(w1, x));
+    }
+#endif
+  }
+}
 
 // Requantizes 8 columns (see detail::column_requant) to int32 lanes, before the zero point.
 // The doubled double-rounding path (see GemmRequantDoubled512) on 8 columns.
@@ -77,20 +178,19 @@ inline __m256i GemmRequant256(__m256i x, const GemmEpilogueTable& t, std::size_t
                            _mm256_load_si256(reinterpret_cast<const __m256i*>(t.post_shift + j)));
 }
 
-// Row r of a tile (4 pair-sum accumulators) joined and biased: 16 int32 columns in order.
-MOTE_ALWAYS_INLINE void GemmJoinRowAvx2(const __m256i* acc, const __m256i (&init)[2], __m256i& x0,
-                                        __m256i& x1) {
-  // hadd: [c0 c1 c4 c5 | c2 c3 c6 c7]; the 64-bit permute restores column order.
-  x0 = _mm256_add_epi32(_mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[0], acc[1]), 0xD8), init[0]);
-  x1 = _mm256_add_epi32(_mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[2], acc[3]), 0xD8), init[1]);
+// Half v (columns 8v .. 8v + 7) of row r's sums.
+MOTE_ALWAYS_INLINE __m256i GemmWideHalf(const GemmWideVec* acc, int r, int v) {
+#if HWY_TARGET == HWY_AVX3
+  return v == 0 ? _mm512_castsi512_si256(acc[r]) : _mm512_extracti64x4_epi64(acc[r], 1);
+#else
+  return acc[2 * r + v];
+#endif
 }
 
-// Row r of a tile requantized and stored.
-MOTE_ALWAYS_INLINE void GemmStoreRowAvx2(const __m256i* acc, const __m256i (&init)[2],
-                                         const detail::GemmArgs& args, std::int8_t* c,
-                                         std::size_t cols, const GemmEpilogueTable& t) {
-  __m256i x0, x1;
-  GemmJoinRowAvx2(acc, init, x0, x1);
+// Row r of a tile (16 int32 columns in two halves, bias included) requantized and stored.
+MOTE_ALWAYS_INLINE void GemmStoreRowAvx2(__m256i x0, __m256i x1, const detail::GemmArgs& args,
+                                         std::int8_t* c, std::size_t cols,
+                                         const GemmEpilogueTable& t) {
   const __m256i y0 = args.doubled ? GemmRequantDoubled256(x0, t, 0)
                                   : GemmRequant256(x0, t, 0, args.tie_correction, args.shift31);
   const __m256i y1 = args.doubled ? GemmRequantDoubled256(x1, t, 8)
@@ -113,100 +213,119 @@ MOTE_ALWAYS_INLINE void GemmStoreRowAvx2(const __m256i* acc, const __m256i (&ini
   }
 }
 
-// Every row with a constant index; the scalar epilogue after the vectors are dead (see
-// GemmStoreRowsVnni).
-template <std::size_t... R>
-MOTE_ALWAYS_INLINE void GemmStoreRowsAvx2(std::index_sequence<R...>, const __m256i* acc,
-                                          const __m256i (&init)[2], const detail::GemmArgs& args,
-                                          std::size_t m0, std::size_t rows, std::size_t col0,
-                                          std::size_t cols, const GemmEpilogueTable& t) {
-  if (!args.vector_epilogue) {
-    alignas(32) std::int32_t out[sizeof...(R)][kGemmPanelColumns];
-    __m256i x[sizeof...(R)][2];
-    ((GemmJoinRowAvx2(acc + R * 4, init, x[R][0], x[R][1])), ...);
-    ((_mm256_store_si256(reinterpret_cast<__m256i*>(out[R]), x[R][0])), ...);
-    ((_mm256_store_si256(reinterpret_cast<__m256i*>(out[R] + 8), x[R][1])), ...);
-    GemmScalarEpilogue(args, &out[0][0], kGemmPanelColumns, m0, rows, col0, cols);
+// One row tile of R rows (m0 ..) x one panel (columns col0 .., `cols` of them stored), depth
+// k0 .. k0 + depth with the widened weights w of that range. The sums start at zero on the
+// first pass or from `partial` (R x 16 int32), and go back there unless this is the last pass,
+// which runs the epilogue.
+template <int R>
+inline void GemmWideTile(const detail::GemmArgs& args, std::size_t m0, std::size_t col0,
+                         std::size_t cols, const GemmEpilogueTable& t, const std::int16_t* w,
+                         std::size_t k0, std::size_t depth, std::int32_t* partial) {
+  constexpr int kV = kGemmWideVectorsPerRow;
+  constexpr std::size_t kLanes = kGemmPanelColumns / kV;
+  alignas(64) std::int16_t a[R][kGemmWideDepth];
+  const std::size_t count = args.b.k - k0 < depth ? args.b.k - k0 : depth;
+#pragma GCC unroll 32
+  for (int r = 0; r < R; ++r) GemmWidenRow(args.a + (m0 + r) * args.a_stride + k0, count, a[r]);
+
+  GemmWideVec acc[R * kV];
+  const bool first = k0 == 0;
+  const bool last = k0 + depth == args.b.packed_depth();
+#pragma GCC unroll 64
+  for (int i = 0; i < R * kV; ++i) {
+#if HWY_TARGET == HWY_AVX3
+    acc[i] = first ? _mm512_setzero_si512() : _mm512_load_si512(partial + i * kLanes);
+#else
+    acc[i] = first ? _mm256_setzero_si256()
+                   : _mm256_load_si256(reinterpret_cast<const __m256i*>(partial + i * kLanes));
+#endif
+  }
+  GemmWidePairs<R>(acc, &a[0][0], kGemmWideDepth, w, depth / 2);
+  if (!last) {
+#pragma GCC unroll 64
+    for (int i = 0; i < R * kV; ++i) {
+#if HWY_TARGET == HWY_AVX3
+      _mm512_store_si512(partial + i * kLanes, acc[i]);
+#else
+      _mm256_store_si256(reinterpret_cast<__m256i*>(partial + i * kLanes), acc[i]);
+#endif
+    }
     return;
   }
-  ((R < rows ? GemmStoreRowAvx2(acc + R * 4, init, args, args.c + (m0 + R) * args.c_stride + col0,
-                                cols, t)
-             : void()),
-   ...);
-}
 
-// One depth group: acc[4 r + q] += pair sums of a[r][k .. k + 3] and the 4 x 4 weights of
-// columns 4q .. 4q + 3 (both sign-extended to int16). `count` < 4 is the K tail.
-template <int MR>
-MOTE_ALWAYS_INLINE void GemmStepAvx2(__m256i* acc, const std::int8_t* const* a, std::size_t k,
-                                     std::size_t count, const std::int8_t* w) {
-  __m256i x[MR];
-#pragma GCC unroll 64
-  for (int r = 0; r < MR; ++r) {
-    x[r] = _mm256_cvtepi8_epi16(_mm_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + k, count))));
-  }
-#pragma GCC unroll 64
-  for (int i = 0; i < MR * 4; ++i) {
-    // q-major order: one widened weight vector live at a time (AVX2 has 16 registers).
-    const int q = i / MR;
-    const int r = i % MR;
-    const __m256i wq =
-        _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + q * 16)));
-    acc[r * 4 + q] = _mm256_add_epi32(acc[r * 4 + q], _mm256_madd_epi16(wq, x[r]));
-  }
-}
-
-template <int MR>
-inline void GemmTileAvx2(const detail::GemmArgs& args, std::size_t m0, std::size_t rows,
-                         std::size_t p, std::size_t cols, const GemmEpilogueTable& t) {
-  const std::size_t depth = args.b.packed_depth();
-  const std::int8_t* b = args.b.weights + p * depth * kGemmPanelColumns;
-  const std::int8_t* a[MR];
-#pragma GCC unroll 64
-  for (int r = 0; r < MR; ++r) {
-    a[r] = args.a + (m0 + (static_cast<std::size_t>(r) < rows ? r : rows - 1)) * args.a_stride;
-  }
-  // Flat and fully unrolled, as in the AVX3_DL kernel.
-  __m256i acc[MR * 4];
-#pragma GCC unroll 64
-  for (int i = 0; i < MR * 4; ++i) acc[i] = _mm256_setzero_si256();
-  const std::size_t groups = args.b.k / kGemmDepthGroup;
-  const std::size_t tail = args.b.k % kGemmDepthGroup;
-  for (std::size_t g = 0; g < groups; ++g) {
-    GemmStepAvx2<MR>(acc, a, g * kGemmDepthGroup, kGemmDepthGroup,
-                     b + g * kGemmDepthGroup * kGemmPanelColumns);
-  }
-  if (tail != 0) {
-    GemmStepAvx2<MR>(acc, a, groups * kGemmDepthGroup, tail,
-                     b + groups * kGemmDepthGroup * kGemmPanelColumns);
-  }
-
-  const std::size_t col0 = p * kGemmPanelColumns;
   const __m256i* bias = reinterpret_cast<const __m256i*>(args.b.bias + col0);
   const __m256i* sums = reinterpret_cast<const __m256i*>(args.b.column_sums + col0);
-  const __m256i init[2] = {
-      _mm256_add_epi32(_mm256_loadu_si256(bias), _mm256_slli_epi32(_mm256_loadu_si256(sums), 7)),
-      _mm256_add_epi32(_mm256_loadu_si256(bias + 1),
-                       _mm256_slli_epi32(_mm256_loadu_si256(sums + 1), 7))};
-  GemmStoreRowsAvx2(std::make_index_sequence<MR>(), acc, init, args, m0, rows, col0, cols, t);
+  const __m256i init0 =
+      _mm256_add_epi32(_mm256_loadu_si256(bias), _mm256_slli_epi32(_mm256_loadu_si256(sums), 7));
+  const __m256i init1 = _mm256_add_epi32(_mm256_loadu_si256(bias + 1),
+                                         _mm256_slli_epi32(_mm256_loadu_si256(sums + 1), 7));
+  if (!args.vector_epilogue) {
+    // Scalar epilogue once the vectors are dead (see GemmStoreRowsVnni).
+    alignas(32) std::int32_t out[R][kGemmPanelColumns];
+#pragma GCC unroll 32
+    for (int r = 0; r < R; ++r) {
+      _mm256_store_si256(reinterpret_cast<__m256i*>(out[r]),
+                         _mm256_add_epi32(GemmWideHalf(acc, r, 0), init0));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(out[r] + 8),
+                         _mm256_add_epi32(GemmWideHalf(acc, r, 1), init1));
+    }
+    GemmScalarEpilogue(args, &out[0][0], kGemmPanelColumns, m0, R, col0, cols);
+    return;
+  }
+#pragma GCC unroll 32
+  for (int r = 0; r < R; ++r) {
+    GemmStoreRowAvx2(_mm256_add_epi32(GemmWideHalf(acc, r, 0), init0),
+                     _mm256_add_epi32(GemmWideHalf(acc, r, 1), init1), args,
+                     args.c + (m0 + r) * args.c_stride + col0, cols, t);
+  }
+}
+
+// GemmWideTile for any rows <= R (the M tail takes the tile of its exact height).
+template <int R>
+MOTE_ALWAYS_INLINE void GemmWideTileRows(std::size_t rows, const detail::GemmArgs& args,
+                                         std::size_t m0, std::size_t col0, std::size_t cols,
+                                         const GemmEpilogueTable& t, const std::int16_t* w,
+                                         std::size_t k0, std::size_t depth, std::int32_t* partial) {
+  if constexpr (R > 1) {
+    if (rows < static_cast<std::size_t>(R)) {
+      GemmWideTileRows<R - 1>(rows, args, m0, col0, cols, t, w, k0, depth, partial);
+      return;
+    }
+  }
+  GemmWideTile<R>(args, m0, col0, cols, t, w, k0, depth, partial);
 }
 
 inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
                      std::size_t p_begin, std::size_t p_end) {
-  constexpr int kRows = 2;
+  static_assert(kGemmWideBlockRows % kGemmWideRows == 0 && kGemmWideDepth % 16 == 0);
+  alignas(64) std::int16_t w[kGemmWideDepth * kGemmPanelColumns];
+  alignas(64) std::int32_t partial[kGemmWideBlockRows * kGemmPanelColumns];
   GemmEpilogueTable table;
   bool filled = false;
-  for (std::size_t p = p_begin; p < p_end; ++p) {
-    const std::size_t col0 = p * kGemmPanelColumns;
-    if (args.vector_epilogue && (args.per_channel || !filled)) {
-      GemmFillEpilogueTable(args, col0, kGemmPanelColumns, table);
-      filled = true;
-    }
-    const std::size_t left = args.b.n - col0;
-    const std::size_t cols = left < kGemmPanelColumns ? left : kGemmPanelColumns;
-    for (std::size_t m = m_begin; m < m_end; m += kRows) {
-      const std::size_t rows = m_end - m < kRows ? m_end - m : kRows;
-      GemmTileAvx2<kRows>(args, m, rows, p, cols, table);
+  const std::size_t depth = args.b.packed_depth();
+  const bool one_pass = depth <= kGemmWideDepth;
+  const std::size_t block = one_pass ? m_end - m_begin : kGemmWideBlockRows;
+  for (std::size_t mb = m_begin; mb < m_end; mb += block) {
+    const std::size_t mb_end = m_end - mb < block ? m_end : mb + block;
+    for (std::size_t p = p_begin; p < p_end; ++p) {
+      const std::size_t col0 = p * kGemmPanelColumns;
+      if (args.vector_epilogue && (args.per_channel || !filled)) {
+        GemmFillEpilogueTable(args, col0, kGemmPanelColumns, table);
+        filled = true;
+      }
+      const std::size_t left = args.b.n - col0;
+      const std::size_t cols = left < kGemmPanelColumns ? left : kGemmPanelColumns;
+      const std::int8_t* panel = args.b.weights + p * depth * kGemmPanelColumns;
+      for (std::size_t k0 = 0; k0 < depth; k0 += kGemmWideDepth) {
+        const std::size_t pass = depth - k0 < kGemmWideDepth ? depth - k0 : kGemmWideDepth;
+        GemmWidenWeights(panel + k0 * kGemmPanelColumns, pass / kGemmDepthGroup, w);
+        for (std::size_t m = mb; m < mb_end; m += kGemmWideRows) {
+          const std::size_t rows = mb_end - m < kGemmWideRows ? mb_end - m : kGemmWideRows;
+          GemmWideTileRows<kGemmWideRows>(
+              rows, args, m, col0, cols, table, w, k0, pass,
+              one_pass ? nullptr : partial + (m - mb) * kGemmPanelColumns);
+        }
+      }
     }
   }
 }
