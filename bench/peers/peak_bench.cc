@@ -13,6 +13,8 @@
 #include <cpuid.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 
 namespace {
 
@@ -204,7 +206,49 @@ void run_peak(benchmark::State& state, void (*loop)(std::int64_t), bool supporte
                                               benchmark::Counter::kIsIterationInvariantRate);
 }
 
+// Reads `bytes` (a multiple of 128) once: 4 independent 256-bit XOR chains, two loads a cycle
+// at most, so the memory hierarchy is the limit.
+void stream_read_ymm(const std::uint8_t* p, std::size_t bytes) {
+  asm volatile(
+      "vpxor %%ymm0, %%ymm0, %%ymm0\n"
+      "vpxor %%ymm1, %%ymm1, %%ymm1\n"
+      "vpxor %%ymm2, %%ymm2, %%ymm2\n"
+      "vpxor %%ymm3, %%ymm3, %%ymm3\n"
+      "1:\n"
+      "vpxor (%[p]), %%ymm0, %%ymm0\n"
+      "vpxor 32(%[p]), %%ymm1, %%ymm1\n"
+      "vpxor 64(%[p]), %%ymm2, %%ymm2\n"
+      "vpxor 96(%[p]), %%ymm3, %%ymm3\n"
+      "add $128, %[p]\n"
+      "sub $128, %[n]\n"
+      "jnz 1b\n"
+      "vzeroupper\n"
+      : [p] "+r"(p), [n] "+r"(bytes)
+      :
+      : "xmm0", "xmm1", "xmm2", "xmm3", "memory", "cc");
+}
+
+// The ceiling of an M = 1 GEMM: its weights (K x N bytes) stream through the cache hierarchy
+// once per call, and each byte is worth 2 operations. 1,280,000 bytes is 1x1280x1000; the
+// counter GOPS = 2 x bytes / time is the most any GEMV over those weights can reach.
+void run_stream(benchmark::State& state) {
+  const auto bytes = static_cast<std::size_t>(state.range(0));
+  if (!__builtin_cpu_supports("avx2")) {
+    state.SkipWithError("CPU has no AVX2");
+    return;
+  }
+  auto* p = static_cast<std::uint8_t*>(std::aligned_alloc(64, bytes));
+  std::memset(p, 1, bytes);
+  for (auto _ : state) stream_read_ymm(p, bytes);
+  std::free(p);
+  state.counters["GBps"] = benchmark::Counter(static_cast<double>(bytes) / 1e9,
+                                              benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["GOPS"] = benchmark::Counter(2.0 * static_cast<double>(bytes) / 1e9,
+                                              benchmark::Counter::kIsIterationInvariantRate);
+}
+
 void register_peaks() {
+  benchmark::RegisterBenchmark("peak/stream_read", run_stream)->Arg(1280000)->Arg(640000);
   // Per loop: 12 vpdpbusd = 12 x 64 MACs; 6 triples = 6 x 64 MACs (zmm), halves for ymm.
   benchmark::RegisterBenchmark("peak/vpdpbusd_zmm", run_peak, loop_vpdpbusd_zmm,
                                __builtin_cpu_supports("avx512vnni"), "CPU has no AVX-512 VNNI",

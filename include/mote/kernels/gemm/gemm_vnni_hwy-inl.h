@@ -93,13 +93,18 @@ struct GemmVnniEpilogue {
   __m512i zero_point, lo, hi, order;
   __mmask64 mask;  // valid columns
   bool full;       // all 16 NV columns valid
-  bool tie_correction, shift31, doubled;
+  bool tie_correction, shift31;
 };
+
+// How a tile requantizes, fixed per call so that each tile instantiation holds one epilogue:
+// kDoubled is GemmRequantDoubled512, kGeneral GemmRequant512 with the tie and shift-31 flags,
+// kScalar (some multiplier >= 1) the scalar epilogue after the vectors are dead.
+enum class GemmVnniMode { kDoubled, kGeneral, kScalar };
 
 // Rows of a tile after the K loop: four accumulators (16 columns each) at a time, so that one
 // pack/clamp/permute sequence serves 4 / NV rows (NV = 3: one row and an unused vector). acc
 // points at the first accumulator of `row` (tile-relative); c at that row's output.
-template <int NV, bool kPerChannel>
+template <int NV, GemmVnniMode kMode, bool kPerChannel>
 MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
     const __m512i* acc, std::size_t row, std::size_t rows, std::int8_t* c, std::size_t c_stride,
     const GemmEpilogueTable& t, const GemmColumns512& uniform, const GemmVnniEpilogue& e) {
@@ -112,8 +117,9 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
     } else {
       const GemmColumns512 columns =
           kPerChannel ? GemmLoadColumns512(t, (i % NV) * kGemmPanelColumns) : uniform;
-      y[i] = e.doubled ? GemmRequantDoubled512(acc[i], columns)
-                       : GemmRequant512(acc[i], columns, e.tie_correction, e.shift31);
+      y[i] = kMode == GemmVnniMode::kDoubled
+                 ? GemmRequantDoubled512(acc[i], columns)
+                 : GemmRequant512(acc[i], columns, e.tie_correction, e.shift31);
     }
   }
   // int32 -> int16 -> int8 with saturation, zero point added in int16 (saturating): each step
@@ -164,37 +170,37 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
 // multiplier is >= 1 the accumulators go to memory first and the scalar epilogue runs after
 // they are dead (a call with live vector registers makes the compiler spill them inside the
 // K loop).
-template <int MR, int NV, bool kPerChannel, std::size_t... G>
+template <int MR, int NV, GemmVnniMode kMode, bool kPerChannel, std::size_t... G>
 MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreRowsVnni(
     std::index_sequence<G...>, const __m512i* acc, const detail::GemmArgs& args, std::size_t m0,
     std::size_t rows, std::size_t col0, std::size_t cols, const GemmEpilogueTable& t) {
-  if (!args.vector_epilogue) {
+  if constexpr (kMode == GemmVnniMode::kScalar) {
     alignas(64) std::int32_t out[MR * NV * kGemmPanelColumns];
 #pragma GCC unroll 64
     for (int i = 0; i < MR * NV; ++i) _mm512_store_si512(out + i * kGemmPanelColumns, acc[i]);
     GemmScalarEpilogue(args, out, NV * kGemmPanelColumns, m0, rows, col0, cols);
     return;
+  } else {
+    GemmVnniEpilogue e;
+    e.zero_point = _mm512_set1_epi16(static_cast<std::int16_t>(args.zero_point));
+    e.lo = _mm512_set1_epi8(static_cast<char>(args.clamp_min));
+    e.hi = _mm512_set1_epi8(static_cast<char>(args.clamp_max));
+    e.order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
+    e.mask = cols >= 64 ? ~__mmask64{0} : (__mmask64{1} << cols) - 1;
+    e.full = cols == NV * kGemmPanelColumns;
+    e.tie_correction = args.tie_correction;
+    e.shift31 = args.shift31;
+    constexpr std::size_t kGroupRows = NV >= 3 ? 1 : 4 / NV;
+    std::int8_t* c = args.c + m0 * args.c_stride + col0;
+    const std::size_t c_stride = args.c_stride;
+    // Per-tensor: every column has the same constants, loaded once.
+    const GemmColumns512 uniform = GemmLoadColumns512(t, 0);
+    ((G * kGroupRows < rows ? GemmStoreGroupVnni<NV, kMode, kPerChannel>(
+                                  acc + G * kGroupRows * NV, G * kGroupRows, rows,
+                                  c + G * kGroupRows * c_stride, c_stride, t, uniform, e)
+                            : void()),
+     ...);
   }
-  GemmVnniEpilogue e;
-  e.zero_point = _mm512_set1_epi16(static_cast<std::int16_t>(args.zero_point));
-  e.lo = _mm512_set1_epi8(static_cast<char>(args.clamp_min));
-  e.hi = _mm512_set1_epi8(static_cast<char>(args.clamp_max));
-  e.order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
-  e.mask = cols >= 64 ? ~__mmask64{0} : (__mmask64{1} << cols) - 1;
-  e.full = cols == NV * kGemmPanelColumns;
-  e.tie_correction = args.tie_correction;
-  e.shift31 = args.shift31;
-  e.doubled = args.doubled;
-  constexpr std::size_t kGroupRows = NV >= 3 ? 1 : 4 / NV;
-  std::int8_t* c = args.c + m0 * args.c_stride + col0;
-  const std::size_t c_stride = args.c_stride;
-  // Per-tensor: every column has the same constants, loaded once.
-  const GemmColumns512 uniform = GemmLoadColumns512(t, 0);
-  ((G * kGroupRows < rows ? GemmStoreGroupVnni<NV, kPerChannel>(
-                                acc + G * kGroupRows * NV, G * kGroupRows, rows,
-                                c + G * kGroupRows * c_stride, c_stride, t, uniform, e)
-                          : void()),
-   ...);
 }
 
 // One depth group of a tile: acc[r * NV + v] += (a[r][k .. k + 3] ^ 0x80) . w[v] (four
@@ -221,7 +227,7 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStepVnni(__m512i* acc,
 // An MR x (16 NV) tile: rows m0 .. m0 + rows - 1 (rows <= MR; missing rows repeat the last and
 // are not stored), panels p .. p + NV - 1, `cols` valid columns. The whole K loop and the
 // epilogue stay in this function so that the call is not in the inner loop.
-template <int MR, int NV>
+template <int MR, int NV, GemmVnniMode kMode, bool kPerChannel>
 MOTE_GEMM_VNNI_TARGET void GemmTileVnni(const detail::GemmArgs& args, std::size_t m0,
                                         std::size_t rows, std::size_t p, std::size_t cols,
                                         const GemmEpilogueTable& t) {
@@ -254,38 +260,36 @@ MOTE_GEMM_VNNI_TARGET void GemmTileVnni(const detail::GemmArgs& args, std::size_
 
   static_assert(NV >= 3 || MR % (4 / NV) == 0, "mote: GEMM tile rows must fill row groups");
   constexpr std::size_t kGroups = NV >= 3 ? MR : MR * NV / 4;
-  if (args.per_channel) {
-    GemmStoreRowsVnni<MR, NV, true>(std::make_index_sequence<kGroups>(), acc, args, m0, rows,
-                                    p * kGemmPanelColumns, cols, t);
-  } else {
-    GemmStoreRowsVnni<MR, NV, false>(std::make_index_sequence<kGroups>(), acc, args, m0, rows,
-                                     p * kGemmPanelColumns, cols, t);
-  }
+  GemmStoreRowsVnni<MR, NV, kMode, kPerChannel>(std::make_index_sequence<kGroups>(), acc, args, m0,
+                                                rows, p * kGemmPanelColumns, cols, t);
 }
 
 // Rows m_begin .. m_end - 1 of NV panels from p: full MR-row tiles, then the remaining rows
 // with the smallest of the tile heights Tail... that covers them (a tile computes all its rows,
 // so M = 1 must not pay for MR).
-template <int MR, int NV, int... Tail>
+template <GemmVnniMode kMode, bool kPerChannel, int MR, int NV, int... Tail>
 inline void GemmPanelsVnni(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
                            std::size_t p, const GemmEpilogueTable& t) {
   const std::size_t col0 = p * kGemmPanelColumns;
   const std::size_t left = args.b.n - col0;
   const std::size_t cols = left < NV * kGemmPanelColumns ? left : NV * kGemmPanelColumns;
   std::size_t m = m_begin;
-  for (; m + MR <= m_end; m += MR) GemmTileVnni<MR, NV>(args, m, MR, p, cols, t);
+  for (; m + MR <= m_end; m += MR) {
+    GemmTileVnni<MR, NV, kMode, kPerChannel>(args, m, MR, p, cols, t);
+  }
   if (m == m_end) return;
   const std::size_t rows = m_end - m;
   bool done = false;
   ((!done && rows <= static_cast<std::size_t>(Tail)
-        ? (GemmTileVnni<Tail, NV>(args, m, rows, p, cols, t), done = true)
+        ? (GemmTileVnni<Tail, NV, kMode, kPerChannel>(args, m, rows, p, cols, t), done = true)
         : false),
    ...);
-  if (!done) GemmTileVnni<MR, NV>(args, m, rows, p, cols, t);
+  if (!done) GemmTileVnni<MR, NV, kMode, kPerChannel>(args, m, rows, p, cols, t);
 }
 
-inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
-                     std::size_t p_begin, std::size_t p_end) {
+template <GemmVnniMode kMode, bool kPerChannel>
+inline void GemmRowsVnni(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                         std::size_t p_begin, std::size_t p_end) {
   GemmEpilogueTable table;
   bool filled = false;
   for (std::size_t p = p_begin; p < p_end; p += 4) {
@@ -297,18 +301,35 @@ inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::siz
     }
     switch (nv) {
       case 4:
-        GemmPanelsVnni<6, 4, 1, 2, 3>(args, m_begin, m_end, p, table);
+        GemmPanelsVnni<kMode, kPerChannel, 6, 4, 1, 2, 3>(args, m_begin, m_end, p, table);
         break;
       case 3:
-        GemmPanelsVnni<8, 3, 1, 2, 4>(args, m_begin, m_end, p, table);
+        GemmPanelsVnni<kMode, kPerChannel, 8, 3, 1, 2, 4>(args, m_begin, m_end, p, table);
         break;
       case 2:
-        GemmPanelsVnni<12, 2, 2, 4, 6>(args, m_begin, m_end, p, table);
+        GemmPanelsVnni<kMode, kPerChannel, 12, 2, 2, 4, 6>(args, m_begin, m_end, p, table);
         break;
       default:
-        GemmPanelsVnni<12, 1, 4, 8>(args, m_begin, m_end, p, table);
+        GemmPanelsVnni<kMode, kPerChannel, 12, 1, 4, 8>(args, m_begin, m_end, p, table);
         break;
     }
+  }
+}
+
+inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                     std::size_t p_begin, std::size_t p_end) {
+  if (!args.vector_epilogue) {
+    GemmRowsVnni<GemmVnniMode::kScalar, false>(args, m_begin, m_end, p_begin, p_end);
+  } else if (args.doubled) {
+    if (args.per_channel) {
+      GemmRowsVnni<GemmVnniMode::kDoubled, true>(args, m_begin, m_end, p_begin, p_end);
+    } else {
+      GemmRowsVnni<GemmVnniMode::kDoubled, false>(args, m_begin, m_end, p_begin, p_end);
+    }
+  } else {
+    // Rare (multipliers >= 0.5, or accumulators that may reach 2^30): one instantiation reading
+    // the constants per column serves per-tensor stages too.
+    GemmRowsVnni<GemmVnniMode::kGeneral, true>(args, m_begin, m_end, p_begin, p_end);
   }
 }
 #undef MOTE_GEMM_VNNI_TARGET
