@@ -29,33 +29,14 @@ requires std::same_as<typename In::value_type, std::int8_t> &&
 [[nodiscard]] constexpr Status avg_pool(In in, Out out, const Window2d& window,
                                         ClampRange clamp = {-128, 127}) {
   PoolGeometry g;
-  if (const Status s = check_pool(in, out, window, g); s != Status::kOk) return s;
-  if (clamp.min < -128 || clamp.max > 127 || clamp.min > clamp.max) {
-    return Status::kInvalidArgument;
-  }
-  const auto in_h = static_cast<std::int64_t>(in.extent(1));
-  const auto in_w = static_cast<std::int64_t>(in.extent(2));
-  for (std::size_t b = 0; b < out.extent(0); ++b) {
-    for (std::size_t oy = 0; oy < out.extent(1); ++oy) {
-      const std::int64_t y0 = static_cast<std::int64_t>(oy) * window.stride_h - g.pad_top;
-      const TapRange ty = pool_taps(y0, window.kernel_h, in_h);
-      for (std::size_t ox = 0; ox < out.extent(2); ++ox) {
-        const std::int64_t x0 = static_cast<std::int64_t>(ox) * window.stride_w - g.pad_left;
-        const TapRange tx = pool_taps(x0, window.kernel_w, in_w);
-        const auto n = static_cast<std::int32_t>(ty.size() * tx.size());
-        for (std::size_t c = 0; c < out.extent(3); ++c) {
-          std::int32_t acc = 0;
-          for (std::int64_t ky = ty.begin; ky < ty.end; ++ky) {
-            for (std::int64_t kx = tx.begin; kx < tx.end; ++kx) {
-              acc += in(b, static_cast<std::size_t>(y0 + ky), static_cast<std::size_t>(x0 + kx), c);
-            }
-          }
-          const std::int32_t avg = acc > 0 ? (acc + n / 2) / n : (acc - n / 2) / n;
-          out(b, oy, ox, c) = static_cast<std::int8_t>(clamp_int(avg, clamp.min, clamp.max));
-        }
-      }
-    }
-  }
+  if (const Status s = check_pool_s8(in, out, window, clamp, g); s != Status::kOk) return s;
+  pool_each(
+      in, out, window, g, std::int32_t{0}, [](std::int32_t acc, std::int8_t x) { return acc + x; },
+      [clamp](std::int32_t acc, std::int64_t taps, std::size_t) {
+        const auto n = static_cast<std::int32_t>(taps);
+        const std::int32_t avg = acc > 0 ? (acc + n / 2) / n : (acc - n / 2) / n;
+        return static_cast<std::int8_t>(clamp_int(avg, clamp.min, clamp.max));
+      });
   return Status::kOk;
 }
 
@@ -70,28 +51,11 @@ requires std::same_as<typename In::value_type, float> &&
   PoolGeometry g;
   if (const Status s = check_pool(in, out, window, g); s != Status::kOk) return s;
   if (const Status s = act.validate(out.extent(3)); s != Status::kOk) return s;
-  const auto in_h = static_cast<std::int64_t>(in.extent(1));
-  const auto in_w = static_cast<std::int64_t>(in.extent(2));
-  for (std::size_t b = 0; b < out.extent(0); ++b) {
-    for (std::size_t oy = 0; oy < out.extent(1); ++oy) {
-      const std::int64_t y0 = static_cast<std::int64_t>(oy) * window.stride_h - g.pad_top;
-      const TapRange ty = pool_taps(y0, window.kernel_h, in_h);
-      for (std::size_t ox = 0; ox < out.extent(2); ++ox) {
-        const std::int64_t x0 = static_cast<std::int64_t>(ox) * window.stride_w - g.pad_left;
-        const TapRange tx = pool_taps(x0, window.kernel_w, in_w);
-        const auto n = static_cast<float>(ty.size() * tx.size());
-        for (std::size_t c = 0; c < out.extent(3); ++c) {
-          float sum = 0.0f;
-          for (std::int64_t ky = ty.begin; ky < ty.end; ++ky) {
-            for (std::int64_t kx = tx.begin; kx < tx.end; ++kx) {
-              sum += in(b, static_cast<std::size_t>(y0 + ky), static_cast<std::size_t>(x0 + kx), c);
-            }
-          }
-          out(b, oy, ox, c) = act.apply(sum / n, c);
-        }
-      }
-    }
-  }
+  pool_each(
+      in, out, window, g, 0.0f, [](float sum, float x) { return sum + x; },
+      [&act](float sum, std::int64_t taps, std::size_t c) {
+        return act.apply(sum / static_cast<float>(taps), c);
+      });
   return Status::kOk;
 }
 

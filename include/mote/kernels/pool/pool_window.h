@@ -1,5 +1,6 @@
 // Window geometry of the pooling references: validation of a Window2d against NHWC input and
-// output views, and the in-bounds tap range of each output pixel, as TFLite's pooling computes it.
+// output views, the in-bounds tap range of each output pixel, as TFLite's pooling computes it,
+// and the loop over output pixels and taps that the average and max references share.
 #pragma once
 
 #include <cstddef>
@@ -7,6 +8,7 @@
 
 #include "mote/base/status.h"
 #include "mote/kernels/window.h"
+#include "mote/quant/output_stage.h"
 #include "mote/tensor/view.h"
 
 namespace mote::ref {
@@ -66,6 +68,49 @@ constexpr Status check_pool(const In& in, const Out& out, const Window2d& w, Poo
     }
   }
   return Status::kOk;
+}
+
+// check_pool, then the output clamp of an int8 pool: kInvalidArgument for a clamp outside
+// [-128, 127] or min > max.
+template <View In, View Out>
+constexpr Status check_pool_s8(const In& in, const Out& out, const Window2d& w, ClampRange clamp,
+                               PoolGeometry& g) {
+  if (const Status s = check_pool(in, out, w, g); s != Status::kOk) return s;
+  if (clamp.min < -128 || clamp.max > 127 || clamp.min > clamp.max) {
+    return Status::kInvalidArgument;
+  }
+  return Status::kOk;
+}
+
+// Writes every output of a checked pooling call: for each output pixel and channel c,
+// acc = init, then acc = reduce(acc, x) over the in-bounds taps x, row by row (TFLite's order,
+// which fixes a float sum's rounding), and out = finish(acc, number of in-bounds taps, c).
+template <View In, View Out, typename Acc, typename Reduce, typename Finish>
+constexpr void pool_each(In in, Out out, const Window2d& window, const PoolGeometry& g, Acc init,
+                         Reduce reduce, Finish finish) {
+  const auto in_h = static_cast<std::int64_t>(in.extent(1));
+  const auto in_w = static_cast<std::int64_t>(in.extent(2));
+  for (std::size_t b = 0; b < out.extent(0); ++b) {
+    for (std::size_t oy = 0; oy < out.extent(1); ++oy) {
+      const std::int64_t y0 = static_cast<std::int64_t>(oy) * window.stride_h - g.pad_top;
+      const TapRange ty = pool_taps(y0, window.kernel_h, in_h);
+      for (std::size_t ox = 0; ox < out.extent(2); ++ox) {
+        const std::int64_t x0 = static_cast<std::int64_t>(ox) * window.stride_w - g.pad_left;
+        const TapRange tx = pool_taps(x0, window.kernel_w, in_w);
+        const std::int64_t taps = ty.size() * tx.size();
+        for (std::size_t c = 0; c < out.extent(3); ++c) {
+          Acc acc = init;
+          for (std::int64_t ky = ty.begin; ky < ty.end; ++ky) {
+            for (std::int64_t kx = tx.begin; kx < tx.end; ++kx) {
+              acc = reduce(acc, in(b, static_cast<std::size_t>(y0 + ky),
+                                   static_cast<std::size_t>(x0 + kx), c));
+            }
+          }
+          out(b, oy, ox, c) = finish(acc, taps, c);
+        }
+      }
+    }
+  }
 }
 
 }  // namespace mote::ref
