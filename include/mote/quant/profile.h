@@ -33,6 +33,7 @@ enum class MeanArithmetic : std::uint8_t {
 // everywhere; LOGISTIC and TANH use the same float table as the runtime (activations.cc
 // SigmoidPrepare/TanhPrepare<kReference>), SOFTMAX is fixed point (SoftmaxPrepare<kReference>:
 // PreprocessSoftmaxScaling), MEAN divides after rescaling (reduce.cc EvalMeanReferenceOps).
+// The other profiles derive from it and state only what they change.
 struct TfliteReference {
   static constexpr const char* kName = "TfliteReference";
   static constexpr Rounding kConv = Rounding::kDouble;
@@ -51,52 +52,34 @@ struct TfliteReference {
 // TFLite's runtime (builtin, kGenericOptimized) kernels, as built everywhere but with clang on
 // aarch64 (whose int8 SOFTMAX uses another, uint16 table): conv and fully connected go through ruy
 // and round once; depthwise, add and mean round twice; LOGISTIC, TANH and SOFTMAX use float
-// tables; MEAN uses a float multiplier and bias.
-struct TfliteRuntime {
+// tables; MEAN uses a float multiplier and bias. kActivationRescale is unused (tables only).
+struct TfliteRuntime : TfliteReference {
   static constexpr const char* kName = "TfliteRuntime";
   static constexpr Rounding kConv = Rounding::kSingle;
   static constexpr Rounding kFullyConnected = Rounding::kSingle;
-  static constexpr Rounding kDepthwise = Rounding::kDouble;
-  static constexpr Rounding kAdd = Rounding::kDouble;
-  static constexpr Rounding kMean = Rounding::kDouble;
   static constexpr MeanArithmetic kMeanArithmetic = MeanArithmetic::kFloatMultiplier;
-  static constexpr ActivationArithmetic kLogistic = ActivationArithmetic::kFloatTable;
-  static constexpr ActivationArithmetic kTanh = ActivationArithmetic::kFloatTable;
   static constexpr ActivationArithmetic kSoftmax = ActivationArithmetic::kFloatTable;
-  static constexpr Rounding kActivationRescale = Rounding::kDouble;  // unused: tables only
 };
 
 // TFLite Micro (its reference kernels) as shipped: double rounding; LOGISTIC, TANH and SOFTMAX
 // in fixed point (logistic_common.cc, tanh.cc, softmax_common.cc); MEAN divides after rescaling
 // (reduce_common.cc).
-struct TfliteMicro {
+struct TfliteMicro : TfliteReference {
   static constexpr const char* kName = "TfliteMicro";
-  static constexpr Rounding kConv = Rounding::kDouble;
-  static constexpr Rounding kFullyConnected = Rounding::kDouble;
-  static constexpr Rounding kDepthwise = Rounding::kDouble;
-  static constexpr Rounding kAdd = Rounding::kDouble;
-  static constexpr Rounding kMean = Rounding::kDouble;
-  static constexpr MeanArithmetic kMeanArithmetic = MeanArithmetic::kIntegerDivision;
   static constexpr ActivationArithmetic kLogistic = ActivationArithmetic::kFixedPoint;
   static constexpr ActivationArithmetic kTanh = ActivationArithmetic::kFixedPoint;
-  static constexpr ActivationArithmetic kSoftmax = ActivationArithmetic::kFixedPoint;
-  static constexpr Rounding kActivationRescale = Rounding::kDouble;
 };
 
 // TFLite Micro built with TFLITE_SINGLE_ROUNDING: every MultiplyByQuantizedMultiplier rounds once,
 // including the input rescale of the fixed-point activations; PreprocessSoftmaxScaling caps the
 // SOFTMAX multiplier at 2^30 - 1 instead of 2^31 - 1.
-struct TfliteMicroSingleRounding {
+struct TfliteMicroSingleRounding : TfliteMicro {
   static constexpr const char* kName = "TfliteMicroSingleRounding";
   static constexpr Rounding kConv = Rounding::kSingle;
   static constexpr Rounding kFullyConnected = Rounding::kSingle;
   static constexpr Rounding kDepthwise = Rounding::kSingle;
   static constexpr Rounding kAdd = Rounding::kSingle;
   static constexpr Rounding kMean = Rounding::kSingle;
-  static constexpr MeanArithmetic kMeanArithmetic = MeanArithmetic::kIntegerDivision;
-  static constexpr ActivationArithmetic kLogistic = ActivationArithmetic::kFixedPoint;
-  static constexpr ActivationArithmetic kTanh = ActivationArithmetic::kFixedPoint;
-  static constexpr ActivationArithmetic kSoftmax = ActivationArithmetic::kFixedPoint;
   static constexpr Rounding kActivationRescale = Rounding::kSingle;
 };
 
