@@ -33,8 +33,8 @@ struct ActivationLayer {
                ParallelRef /*parallel*/, Observer&& observe = {}) const {
       if constexpr (kInt8) {
         // Input and output share parameters, so the activation is a clamp of the raw values.
-        const auto lo = static_cast<std::int8_t>(clamp_.min);
-        const auto hi = static_cast<std::int8_t>(clamp_.max);
+        const auto lo = static_cast<std::int8_t>(this->clamp.min);
+        const auto hi = static_cast<std::int8_t>(this->clamp.max);
         for (std::size_t i = 0; i < in.size(); ++i) {
           const std::int8_t v = in[i];
           out[i] = v < lo ? lo : (v > hi ? hi : v);
@@ -52,13 +52,8 @@ struct ActivationLayer {
     // The output keeps the input's parameters (TFLite quantizes RELU/RELU6 this way).
     Status quantize_from(const auto&, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange>, QuantizeMode mode) requires kInt8 {
-      const Status s = this->adopt(input, mode);
-      if (s == Status::kOk && mode == QuantizeMode::kCommit) clamp_ = activation_range(Act, input);
-      return s;
+      return this->adopt(input, mode, Act);
     }
-
-   private:
-    [[no_unique_address]] std::conditional_t<kInt8, ClampRange, NoState> clamp_{};
   };
 };
 

@@ -42,16 +42,7 @@ struct HardSwish {
     Status quantize_from(const auto&, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange> ranges,
                          QuantizeMode mode) requires kInt8 {
-      const Result<QuantParams<std::int8_t>> out = params_from_range(ranges[0]);
-      if (!out) return out.status();
-      const Result<ref::HardSwishParams> p = ref::make_hard_swish_params(input, *out);
-      if (!p) return p.status();
-      if (mode == QuantizeMode::kCommit) {
-        this->input = input;
-        this->output = *out;
-        params_ = *p;
-      }
-      return Status::kOk;
+      return this->adopt(input, ranges, mode, params_, ref::make_hard_swish_params);
     }
 
    private:

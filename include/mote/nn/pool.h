@@ -50,8 +50,8 @@ struct Pool2d {
     Status run(TensorView<const T, In> in, TensorView<T, output_shape> out, std::span<std::byte>,
                ParallelRef /*parallel*/, Observer&& observe = {}) const {
       if constexpr (kInt8) {
-        return Kind == PoolKind::kAverage ? mote::avg_pool(in, out, kWindow, clamp_)
-                                          : mote::max_pool(in, out, kWindow, clamp_);
+        return Kind == PoolKind::kAverage ? mote::avg_pool(in, out, kWindow, this->clamp)
+                                          : mote::max_pool(in, out, kWindow, this->clamp);
       } else {
         const FloatOutputStage act = float_activation(Act);
         const Status s = Kind == PoolKind::kAverage ? ref::avg_pool(in, out, kWindow, act)
@@ -65,15 +65,8 @@ struct Pool2d {
 
     Status quantize_from(const auto&, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange>, QuantizeMode mode) requires kInt8 {
-      const Status s = this->adopt(input, mode);
-      if (s == Status::kOk && mode == QuantizeMode::kCommit) {
-        clamp_ = activation_range(Act, input);
-      }
-      return s;
+      return this->adopt(input, mode, Act);
     }
-
-   private:
-    [[no_unique_address]] std::conditional_t<kInt8, ClampRange, NoState> clamp_{};
   };
 };
 }  // namespace detail
@@ -119,17 +112,9 @@ struct GlobalAveragePool {
     Status quantize_from(const auto&, QuantParams<std::int8_t> input,
                          std::span<const ActivationRange> ranges,
                          QuantizeMode mode) requires kInt8 {
-      const Result<QuantParams<std::int8_t>> out = params_from_range(ranges[0]);
-      if (!out) return out.status();
-      const Result<ref::MeanParamsFor<P>> mean =
-          ref::make_mean_params<P>(input, *out, kHeight<In>, kWidth<In>);
-      if (!mean) return mean.status();
-      if (mode == QuantizeMode::kCommit) {
-        this->input = input;
-        this->output = *out;
-        mean_ = *mean;
-      }
-      return Status::kOk;
+      return this->adopt(input, ranges, mode, mean_, [](auto in_params, auto out_params) {
+        return ref::make_mean_params<P>(in_params, out_params, kHeight<In>, kWidth<In>);
+      });
     }
 
    private:

@@ -1,5 +1,6 @@
 // How an int8 layer gets its output parameters, in the two ways TFLite models do:
-// - SameParams: the output keeps the input's scale and zero point (RELU, pooling);
+// - SameParams: the output keeps the input's scale and zero point (RELU, pooling), and the fused
+//   activation clamps on them;
 // - OwnParams: the output has its own, from the calibrated range of the layer's activation.
 // Float layers inherit the empty primary templates.
 #pragma once
@@ -17,10 +18,15 @@ struct SameParams {};
 template <>
 struct SameParams<true> {
   QuantParams<std::int8_t> params{};
+  ClampRange clamp{};
 
-  Status adopt(QuantParams<std::int8_t> input, QuantizeMode mode) {
+  // Checks the input parameters; on kCommit keeps them and the range of `act` on them.
+  Status adopt(QuantParams<std::int8_t> input, QuantizeMode mode, Activation act) {
     if (input.validate() != Status::kOk) return Status::kInvalidArgument;
-    if (mode == QuantizeMode::kCommit) params = input;
+    if (mode == QuantizeMode::kCommit) {
+      params = input;
+      clamp = activation_range(act, input);
+    }
     return Status::kOk;
   }
   QuantParams<std::int8_t> output_params() const { return params; }
@@ -43,6 +49,22 @@ struct OwnParams<true> {
   static Result<QuantParams<std::int8_t>> planned_output_params(
       QuantParams<std::int8_t>, std::span<const ActivationRange> ranges) {
     return params_from_range(ranges[0]);
+  }
+  // Derives the output parameters and the kernel's, make(input, output) -> Result<Params>,
+  // checking both; on kCommit keeps them, the kernel's in `params`.
+  template <typename Params, typename Make>
+  Status adopt(QuantParams<std::int8_t> in, std::span<const ActivationRange> ranges,
+               QuantizeMode mode, Params& params, Make make) {
+    const Result<QuantParams<std::int8_t>> out = planned_output_params(in, ranges);
+    if (!out) return out.status();
+    const Result<Params> p = make(in, *out);
+    if (!p) return p.status();
+    if (mode == QuantizeMode::kCommit) {
+      input = in;
+      output = *out;
+      params = *p;
+    }
+    return Status::kOk;
   }
 };
 
