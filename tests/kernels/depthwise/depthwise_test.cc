@@ -2,7 +2,8 @@
 // shapes with channel tails (1, 3, 17, ...), odd sizes, 1x1 images, 3x3 and 5x5 (the VNNI
 // kernel) and other windows (the portable kernel), stride 1, 2 and 3, dilation, padding on every
 // side, extreme values and zero points, huge and tiny multipliers, both roundings, per-tensor and
-// per-channel stages, 1 to 3 threads; fallbacks and rejection without writes.
+// per-channel stages, 1 to 3 threads; the AVX2/AVX3 int16 tap-pair kernel with every window up
+// to 6x5 and channel groups with tails; fallbacks and rejection without writes.
 #include "mote/kernels/depthwise/depthwise.h"
 
 #include <gtest/gtest.h>
@@ -201,6 +202,30 @@ TEST_P(DepthwiseTest, OtherWindowsBothRoundings) {
     if (window_output_h(w, h) == 0 || window_output_w(w, wd) == 0) continue;
     const Problem p = make_problem(rng, 1, h, wd, rng.index(1, 40), w,
                                    iter % 4 == 0 ? Values::kExtreme : Values::kRandom);
+    const std::size_t threads = 1 + static_cast<std::size_t>(iter % 3);
+    expect_same_as_reference<Rounding::kDouble>(p, threads, describe(p, threads));
+    expect_same_as_reference<Rounding::kSingle>(p, threads, describe(p, threads));
+  }
+}
+
+// The int16 pair kernel of AVX2 and AVX3 (whole groups of 16 or 32 channels, the rest by the
+// portable kernel): channel counts around the groups, odd and even tap counts (the odd tap pairs
+// with a zero weight), windows up to 25 taps and beyond (fallback), strides 1-3, dilation.
+TEST_P(DepthwiseTest, TapPairsAnyWindowAndChannelGroups) {
+  test::Rng rng(9);
+  constexpr std::array<std::size_t, 9> kChannels{15, 16, 32, 47, 64, 65, 80, 96, 113};
+  for (int iter = 0; iter < 48; ++iter) {
+    Window2d w = random_window(rng, 1 + rng.uniform_int(0, 5), rng.uniform_int(1, 3));
+    w.kernel_w = 1 + rng.uniform_int(0, 4);
+    w.stride_w = rng.uniform_int(1, 3);
+    if (iter % 3 == 0) w.dilation_h = w.dilation_w = 2;
+    if (w.padding == Padding::kExplicit) w.pad.left = w.pad.right = rng.uniform_int(0, w.kernel_w);
+    const std::size_t h = rng.index(1, 11);
+    const std::size_t wd = rng.index(1, 24);
+    if (window_output_h(w, h) == 0 || window_output_w(w, wd) == 0) continue;
+    const Problem p =
+        make_problem(rng, rng.index(1, 2), h, wd, kChannels[rng.index(0, kChannels.size() - 1)], w,
+                     iter % 3 == 1 ? Values::kExtreme : Values::kRandom);
     const std::size_t threads = 1 + static_cast<std::size_t>(iter % 3);
     expect_same_as_reference<Rounding::kDouble>(p, threads, describe(p, threads));
     expect_same_as_reference<Rounding::kSingle>(p, threads, describe(p, threads));

@@ -1,6 +1,8 @@
 // Per-target int8 depthwise convolution (depth multiplier 1, NHWC), bit-exact with
 // mote::ref::depthwise_conv2d. Kernels (docs/performance.md, "Depthwise kernels"):
 // - every target: channels across lanes, int32 lanes, any kernel, stride, dilation and padding;
+// - AVX2 and AVX3: taps in pairs through vpmaddwd on int16 (depthwise_int16_hwy-inl.h), windows
+//   up to 25 taps, channels in whole groups of 16 (AVX2) or 32 (AVX3), the rest as above;
 // - AVX3_DL (AVX-512 VNNI): vpdpbusd, four taps per instruction, on vertical 4-tuples of input
 //   rows for 3x3 and 5x5 (at stride 1 one transformed input feeds two output rows) and on 2x2
 //   pixel blocks for 3x3 at stride 2 (each input pixel transformed once).
@@ -15,6 +17,7 @@
 #include <cstdint>
 
 #include "mote/kernels/depthwise/depthwise_args.h"
+#include "mote/kernels/depthwise/depthwise_int16_hwy-inl.h"
 #include "mote/quant/requantize.h"
 #include "mote/simd/hwy.h"
 #include "mote/simd/requantize_hwy-inl.h"
@@ -56,14 +59,16 @@ inline std::int8_t scalar_output(const detail::DepthwiseArgs& a, std::size_t n, 
                                     a.clamp_min, a.clamp_max);
 }
 
-// Portable kernel: output rows [row_begin, row_end); for each row and each full vector of
-// channels, the multipliers are loaded once and every output pixel accumulates its in-image
-// taps as int32 lanes, (x - zp) * w; channels past the last full vector go the scalar way.
-// Pixels whose window lies inside the image (with at most kMaxFastTaps taps) take weights
-// widened once per row and vector of channels, and the zero point folded into the bias:
+// Portable kernel: output rows [row_begin, row_end), channels from c_begin (a multiple of the
+// lanes); for each row and each full vector of channels, the multipliers are loaded once and every
+// output pixel accumulates its in-image taps as int32 lanes, (x - zp) * w; channels past the last
+// full vector go the scalar way. Pixels whose window lies inside the image (with at most
+// kMaxFastTaps taps) take weights widened once per row and vector of channels, and the zero point
+// folded into the bias:
 //   acc = bias - zp * sum(w) + sum x * w.
 template <Rounding R>
-void rows_portable(const detail::DepthwiseArgs& a, std::size_t row_begin, std::size_t row_end) {
+void rows_portable(const detail::DepthwiseArgs& a, std::size_t row_begin, std::size_t row_end,
+                   std::size_t c_begin = 0) {
   constexpr int kMaxFastTaps = 25;
   constexpr std::size_t kMaxLanes = hn::MaxLanes(hn::ScalableTag<std::int32_t>());
   HWY_ALIGN std::int32_t wide_weights[kMaxFastTaps * kMaxLanes];
@@ -108,7 +113,7 @@ void rows_portable(const detail::DepthwiseArgs& a, std::size_t row_begin, std::s
     std::int8_t* out_row = a.output + row * a.out_w * channels;
     const std::int64_t y0 = static_cast<std::int64_t>(oy) * a.stride_h - a.pad_top;
     const bool rows_inside = y0 >= 0 && y0 + std::int64_t{a.kernel_h - 1} * a.dilation_h < in_h;
-    for (std::size_t c = 0; c < full; c += lanes) {
+    for (std::size_t c = c_begin; c < full; c += lanes) {
       auto multiplier = hn::Set(d, a.multipliers[0].multiplier);
       auto shift = hn::Set(d, a.multipliers[0].shift);
       if (a.per_channel) load_multipliers(d, a.multipliers + c, lanes, multiplier, shift);
@@ -166,8 +171,9 @@ void rows_portable(const detail::DepthwiseArgs& a, std::size_t row_begin, std::s
         hn::StoreU(hn::DemoteTo(d8, y), d8, out_row + ox * channels + c);
       }
     }
-    for (std::size_t ox = 0; ox < a.out_w && full < channels; ++ox) {
-      for (std::size_t c = full; c < channels; ++c) {
+    const std::size_t tail = full > c_begin ? full : c_begin;
+    for (std::size_t ox = 0; ox < a.out_w && tail < channels; ++ox) {
+      for (std::size_t c = tail; c < channels; ++c) {
         out_row[ox * channels + c] = scalar_output<R>(a, n, oy, ox, c);
       }
     }
@@ -924,7 +930,12 @@ void rows(const detail::DepthwiseArgs& a, std::size_t row_begin, std::size_t row
 #if HWY_TARGET == HWY_AVX3_DL
   if (rows_vnni_if_covered<R>(a, row_begin, row_end)) return;
 #endif
+#if HWY_TARGET == HWY_AVX2 || HWY_TARGET == HWY_AVX3
+  const std::size_t covered = rows_int16<R>(a, row_begin, row_end);
+  if (covered < a.channels) rows_portable<R>(a, row_begin, row_end, covered);
+#else
   rows_portable<R>(a, row_begin, row_end);
+#endif
 }
 
 }  // namespace depthwise_detail
