@@ -1,5 +1,5 @@
 // Q31 multipliers and both requantization rules against hand-worked cases and an independent
-// 128-bit formulation over random inputs.
+// exact formulation over random inputs.
 #include "mote/quant/requantize.h"
 
 #include <gtest/gtest.h>
@@ -17,18 +17,27 @@ namespace {
 
 constexpr std::int32_t kMin32 = std::numeric_limits<std::int32_t>::min();
 constexpr std::int32_t kMax32 = std::numeric_limits<std::int32_t>::max();
-using i128 = __int128;
 
-// floor(a / 2^n) for n >= 0 on 128-bit integers.
-i128 floor_pot(i128 a, int n) {
+// The specs below compute on exact integers. Every value fits in 64 bits, so no 128-bit type is
+// needed (32-bit targets have none): a product x * M of two int32 is at most 2^62 in magnitude,
+// and rounding it at n <= 62 bits (n = 31 - shift, shift >= -31) adds at most 2^61, which leaves
+// the sum below 2^63. round_half_up fails the test if its input leaves that range, so a wrap
+// cannot pass unnoticed.
+constexpr std::int64_t kExactBound = std::int64_t{1} << 62;
+
+// floor(a / 2^n) for n >= 0 (C++20: >> of a negative value is arithmetic, a floor).
+std::int64_t floor_pot(std::int64_t a, int n) {
   return a >> n;
 }
 
-// Round-half rules on the exact rational a / 2^n.
-i128 round_half_up(i128 a, int n) {
-  return n == 0 ? a : floor_pot(a + (i128{1} << (n - 1)), n);
+// Round-half rules on the exact rational a / 2^n, |a| <= 2^62, 0 <= n <= 62.
+std::int64_t round_half_up(std::int64_t a, int n) {
+  if (a > kExactBound || a < -kExactBound || n < 0 || n > 62) {
+    ADD_FAILURE() << "spec outside its exact 64-bit range: " << a << " / 2^" << n;
+  }
+  return n == 0 ? a : floor_pot(a + (std::int64_t{1} << (n - 1)), n);
 }
-i128 round_half_away(i128 a, int n) {
+std::int64_t round_half_away(std::int64_t a, int n) {
   if (n == 0) return a;
   return a >= 0 ? round_half_up(a, n) : -round_half_up(-a, n);
 }
@@ -39,14 +48,14 @@ std::int32_t double_rule(std::int32_t x, QuantizedMultiplier m) {
   const int ls = m.shift > 0 ? m.shift : 0;
   const int rs = m.shift > 0 ? 0 : -m.shift;
   const auto xs = static_cast<std::int32_t>(static_cast<std::uint32_t>(x) << ls);
-  i128 hi = round_half_up(i128{xs} * m.multiplier, 31);
+  std::int64_t hi = round_half_up(std::int64_t{xs} * m.multiplier, 31);
   if (hi > kMax32) hi = kMax32;
   return static_cast<std::int32_t>(round_half_away(hi, rs));
 }
 
 // Independent spec of the single rule: the exact x * M * 2^shift / 2^31, rounded half up.
 std::int32_t single_rule(std::int32_t x, QuantizedMultiplier m) {
-  const i128 r = round_half_up(i128{x} * m.multiplier, 31 - m.shift);
+  const std::int64_t r = round_half_up(std::int64_t{x} * m.multiplier, 31 - m.shift);
   return static_cast<std::int32_t>(r > kMax32 ? kMax32 : (r < kMin32 ? kMin32 : r));
 }
 
