@@ -43,6 +43,11 @@ struct alignas(64) GemmEpilogueTable {
   // and r.
   std::int64_t nudge_even[32], nudge_odd[32];
   std::int32_t round_shift[64];
+  // The same on accumulators offset by 2^30 (AVX3_DL): 2M as unsigned, and the nudge less
+  // 2^31 M (the offset times 2M) and 2^32 (the -1 of a negative accumulator's rounding).
+  std::uint32_t multiplier2[64], multiplier2_odd[64];
+  std::int64_t nudge2_even[32], nudge2_odd[32];
+  std::int32_t biased[64];  // bias + 2^30 of the panel group, filled per group by AVX3_DL
 };
 
 // Columns col0 .. col0 + count - 1 (count <= 64, a multiple of 16) at positions 0 .. count - 1;
@@ -68,6 +73,12 @@ inline void GemmFillEpilogueTable(const detail::GemmArgs& args, std::size_t col0
     t.round_shift[j] = r >= 1 && r <= 31 ? r : 0;
     std::int64_t* nudge = j % 2 == 0 ? t.nudge_even : t.nudge_odd;
     nudge[j / 2] = (std::int64_t{1} << 31) + (r >= 1 && r <= 31 ? std::int64_t{1} << (31 + r) : 0);
+    const auto m2 = static_cast<std::uint32_t>(q.multiplier) * 2u;  // M >= 0: 2M < 2^32
+    t.multiplier2[j] = m2;
+    t.multiplier2_odd[j] = 0;
+    if (j % 2 == 1) t.multiplier2_odd[j - 1] = m2;
+    std::int64_t* nudge2 = j % 2 == 0 ? t.nudge2_even : t.nudge2_odd;
+    nudge2[j / 2] = nudge[j / 2] - (std::int64_t{1} << 30) * m2 - (std::int64_t{1} << 32);
   }
 }
 

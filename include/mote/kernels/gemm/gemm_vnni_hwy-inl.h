@@ -35,7 +35,8 @@ namespace mote::HWY_NAMESPACE {
 // operands).
 struct GemmColumns512 {
   __m512i multiplier, multiplier_odd, threshold_even, threshold_odd, add_even, add_odd, pre_even,
-      pre_odd, post_shift, nudge_even, nudge_odd, round_shift;
+      pre_odd, post_shift, nudge_even, nudge_odd, round_shift, multiplier2, multiplier2_odd,
+      nudge2_even, nudge2_odd;
 };
 
 MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE GemmColumns512
@@ -45,7 +46,9 @@ GemmLoadColumns512(const GemmEpilogueTable& t, std::size_t j) {
           _mm512_load_si512(t.add_even + j / 2),       _mm512_load_si512(t.add_odd + j / 2),
           _mm512_load_si512(t.pre_even + j / 2),       _mm512_load_si512(t.pre_odd + j / 2),
           _mm512_load_si512(t.post_shift + j),         _mm512_load_si512(t.nudge_even + j / 2),
-          _mm512_load_si512(t.nudge_odd + j / 2),      _mm512_load_si512(t.round_shift + j)};
+          _mm512_load_si512(t.nudge_odd + j / 2),      _mm512_load_si512(t.round_shift + j),
+          _mm512_load_si512(t.multiplier2 + j),        _mm512_load_si512(t.multiplier2_odd + j),
+          _mm512_load_si512(t.nudge2_even + j / 2),    _mm512_load_si512(t.nudge2_odd + j / 2)};
 }
 
 // Requantizes 16 columns (see detail::column_requant) to int32 lanes, before the zero point.
@@ -73,18 +76,19 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE __m512i GemmRequant512(__m512i x, const
 }
 
 // Double rounding when |x| < 2^30 and r = -shift >= 1 (GemmArgs::doubled), without the tie
-// correction's compares: with z = 2x * M exact in 64 bits, the high half of
-// z + 2^31 + 2^(r-1) * 2^32 is y + 2^(r-1), y = floor((x M + 2^30) / 2^31) = SRDHM(x, M)
-// (|y| < 2^30, no overflow), and RDBP(y, r) = (y + 2^(r-1) - [y < 0]) >> r. [y < 0] may be
-// read from x: y has x's sign unless y = 0, and then both forms give 0 (2^(r-1) - 1 < 2^r).
-MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE __m512i GemmRequantDoubled512(__m512i x,
-                                                                       const GemmColumns512& c) {
-  const __m512i x2 = _mm512_add_epi32(x, x);
-  const __m512i x2_odd = _mm512_shuffle_epi32(x2, _MM_PERM_DDBB);
-  const __m512i even = _mm512_add_epi64(_mm512_mul_epi32(x2, c.multiplier), c.nudge_even);
-  const __m512i odd = _mm512_add_epi64(_mm512_mul_epi32(x2_odd, c.multiplier_odd), c.nudge_odd);
+// correction's compares, on xb = x + 2^30 in [0, 2^31) (kDoubled tiles start their accumulators
+// from bias + 2^30). The unsigned products xb * 2M are 2 x M + 2^31 M exactly (below 2^63); with
+// the nudge 2^31 + 2^(r-1) 2^32 less 2^31 M and 2^32, the high half is y + 2^(r-1) - 1, where
+// y = floor((x M + 2^30) / 2^31) = SRDHM(x, M) (|y| < 2^30, no overflow). RDBP(y, r) =
+// (y + 2^(r-1) - [y < 0]) >> r, and 1 - [y < 0] is xb >> 30: y has x's sign unless y = 0, and then
+// both forms give 0 (2^(r-1) - 1 < 2^r). Nine operations per 16 outputs.
+MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE __m512i GemmRequantBiased512(__m512i xb,
+                                                                      const GemmColumns512& c) {
+  const __m512i xb_odd = _mm512_shuffle_epi32(xb, _MM_PERM_DDBB);
+  const __m512i even = _mm512_add_epi64(_mm512_mul_epu32(xb, c.multiplier2), c.nudge2_even);
+  const __m512i odd = _mm512_add_epi64(_mm512_mul_epu32(xb_odd, c.multiplier2_odd), c.nudge2_odd);
   const __m512i t = _mm512_mask_shuffle_epi32(odd, 0x5555, even, _MM_PERM_DDBB);
-  return _mm512_srav_epi32(_mm512_add_epi32(t, _mm512_srai_epi32(x, 31)), c.round_shift);
+  return _mm512_srav_epi32(_mm512_add_epi32(t, _mm512_srli_epi32(xb, 30)), c.round_shift);
 }
 
 // Loop-invariant epilogue operands, built once per tile (in registers: stores to C may alias
@@ -97,7 +101,7 @@ struct GemmVnniEpilogue {
 };
 
 // How a tile requantizes, fixed per call so that each tile instantiation holds one epilogue:
-// kDoubled is GemmRequantDoubled512, kGeneral GemmRequant512 with the tie and shift-31 flags,
+// kDoubled is GemmRequantBiased512, kGeneral GemmRequant512 with the tie and shift-31 flags,
 // kScalar (some multiplier >= 1) the scalar epilogue after the vectors are dead.
 enum class GemmVnniMode { kDoubled, kGeneral, kScalar };
 
@@ -118,7 +122,7 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
       const GemmColumns512 columns =
           kPerChannel ? GemmLoadColumns512(t, (i % NV) * kGemmPanelColumns) : uniform;
       y[i] = kMode == GemmVnniMode::kDoubled
-                 ? GemmRequantDoubled512(acc[i], columns)
+                 ? GemmRequantBiased512(acc[i], columns)
                  : GemmRequant512(acc[i], columns, e.tie_correction, e.shift31);
     }
   }
@@ -244,7 +248,9 @@ MOTE_GEMM_VNNI_TARGET void GemmTileVnni(const detail::GemmArgs& args, std::size_
   __m512i acc[MR * NV];
 #pragma GCC unroll 64
   for (int i = 0; i < MR * NV; ++i) {
-    acc[i] = _mm512_loadu_si512(args.b.bias + (p + i % NV) * kGemmPanelColumns);
+    acc[i] = kMode == GemmVnniMode::kDoubled
+                 ? _mm512_load_si512(t.biased + (i % NV) * kGemmPanelColumns)
+                 : _mm512_loadu_si512(args.b.bias + (p + i % NV) * kGemmPanelColumns);
   }
   const __m512i flip = _mm512_set1_epi32(static_cast<int>(0x80808080u));
   const std::size_t groups = args.b.k / kGemmDepthGroup;
@@ -298,6 +304,14 @@ inline void GemmRowsVnni(const detail::GemmArgs& args, std::size_t m_begin, std:
     if (args.vector_epilogue && (args.per_channel || !filled)) {
       GemmFillEpilogueTable(args, p * kGemmPanelColumns, 64, table);
       filled = true;
+    }
+    if constexpr (kMode == GemmVnniMode::kDoubled) {
+      // The accumulators' start, offset by 2^30 (see GemmRequantBiased512); wraps as they do.
+      for (std::size_t j = 0; j < 64; ++j) {
+        const std::size_t n = p * kGemmPanelColumns + j;
+        const std::uint32_t b = n < args.b.n ? static_cast<std::uint32_t>(args.b.bias[n]) : 0u;
+        table.biased[j] = static_cast<std::int32_t>(b + (1u << 30));
+      }
     }
     switch (nv) {
       case 4:
