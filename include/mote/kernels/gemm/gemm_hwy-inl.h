@@ -21,8 +21,7 @@
 HWY_BEFORE_NAMESPACE();
 namespace mote::HWY_NAMESPACE {
 
-#if HWY_TARGET != HWY_AVX3_DL && HWY_TARGET != HWY_AVX3 && HWY_TARGET != HWY_AVX2 && \
-    !(HWY_TARGET == HWY_NEON && defined(__ARM_FEATURE_DOTPROD))
+#if HWY_TARGET != HWY_AVX3_DL && HWY_TARGET != HWY_AVX3 && HWY_TARGET != HWY_AVX2 && !MOTE_GEMM_SDOT
 inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
                      std::size_t p_begin, std::size_t p_end) {
   GemmRowsGeneric(args, m_begin, m_end, p_begin, p_end);

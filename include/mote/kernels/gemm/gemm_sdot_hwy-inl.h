@@ -1,5 +1,8 @@
 // The int8 GEMM on NEON with the dot-product extension (sdot) and, where the compiler flags
 // enable i8mm, the 2x8x2 matrix multiply-accumulate (smmla) for row pairs; scalar epilogue.
+// Builds whose flags enable dotprod (static dispatch, -march=armv8.2-a+dotprod) always take it;
+// the NEON target of a dynamic-dispatch aarch64 build (plain armv8-a) compiles the sdot kernel
+// with a function-level target and takes it when the CPU reports ASIMDDP (Linux, Android).
 #if defined(MOTE_KERNELS_GEMM_GEMM_SDOT_HWY_INL_H_) == defined(HWY_TARGET_TOGGLE)
 #ifdef MOTE_KERNELS_GEMM_GEMM_SDOT_HWY_INL_H_
 #undef MOTE_KERNELS_GEMM_GEMM_SDOT_HWY_INL_H_
@@ -12,14 +15,41 @@
 
 #include "mote/kernels/gemm/gemm_common_hwy-inl.h"
 
-#if HWY_TARGET == HWY_NEON && defined(__ARM_FEATURE_DOTPROD)
-#include <arm_neon.h>
+#undef MOTE_GEMM_SDOT
+#if HWY_TARGET == HWY_NEON && HWY_ARCH_ARM_A64 && \
+    (defined(__ARM_FEATURE_DOTPROD) || (defined(__linux__) && defined(__GNUC__)))
+#define MOTE_GEMM_SDOT 1
+#else
+#define MOTE_GEMM_SDOT 0
 #endif
 
-#if HWY_TARGET == HWY_NEON && defined(__ARM_FEATURE_DOTPROD)
+#if MOTE_GEMM_SDOT
+#include <arm_neon.h>
+#if !defined(__ARM_FEATURE_DOTPROD)
+#include <sys/auxv.h>
+#endif
+#endif
+
+#if MOTE_GEMM_SDOT
 
 HWY_BEFORE_NAMESPACE();
 namespace mote::HWY_NAMESPACE {
+
+#if defined(__ARM_FEATURE_DOTPROD)
+#define MOTE_GEMM_SDOT_TARGET
+inline bool GemmCpuHasSdot() {
+  return true;
+}
+#else
+// arm_neon.h defines vdotq_s32 for armv8.2-a+dotprod; +crypto keeps the NEON target's own
+// extension, so that helpers compiled for the target still inline here.
+#define MOTE_GEMM_SDOT_TARGET __attribute__((target("arch=armv8.2-a+dotprod+crypto")))
+// HWCAP_ASIMDDP (bit 20 of AT_HWCAP on aarch64 Linux), read once.
+inline bool GemmCpuHasSdot() {
+  static const bool has = (getauxval(AT_HWCAP) & (1ul << 20)) != 0;
+  return has;
+}
+#endif
 
 // One panel's 16 int32 accumulators to C row m through the scalar epilogue.
 inline void GemmStoreRowSdot(const detail::GemmArgs& args, const std::int32_t* out, std::size_t m,
@@ -82,8 +112,9 @@ inline void GemmRowPairSmmla(const detail::GemmArgs& args, const std::int8_t* b,
 // lane, exactly the packed layout; activations stay signed and the accumulator starts at
 // bias + 128 * column_sum. Scalar epilogue. With i8mm, row pairs take smmla (twice the products
 // per instruction) and an odd last row sdot.
-inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
-                     std::size_t p_begin, std::size_t p_end) {
+MOTE_GEMM_SDOT_TARGET inline void GemmRowsSdot(const detail::GemmArgs& args, std::size_t m_begin,
+                                               std::size_t m_end, std::size_t p_begin,
+                                               std::size_t p_end) {
   const std::size_t depth = args.b.packed_depth();
   const std::size_t groups = args.b.k / kGemmDepthGroup;
   const std::size_t tail = args.b.k % kGemmDepthGroup;
@@ -128,9 +159,19 @@ inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::siz
   }
 }
 
+inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
+                     std::size_t p_begin, std::size_t p_end) {
+  if (GemmCpuHasSdot()) {
+    GemmRowsSdot(args, m_begin, m_end, p_begin, p_end);
+  } else {
+    GemmRowsGeneric(args, m_begin, m_end, p_begin, p_end);
+  }
+}
+#undef MOTE_GEMM_SDOT_TARGET
+
 }  // namespace mote::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
-#endif  // HWY_TARGET == HWY_NEON && defined(__ARM_FEATURE_DOTPROD)
+#endif  // MOTE_GEMM_SDOT
 
 #endif  // MOTE_KERNELS_GEMM_GEMM_SDOT_HWY_INL_H_
