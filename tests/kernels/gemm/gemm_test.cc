@@ -201,6 +201,23 @@ TEST_P(GemmTest, LargerShapes) {
   }
 }
 
+// Depths around the passes of the AVX2/AVX3 kernel (512 per pass, partial sums carried over
+// blocks of 48 rows) and every row-tail height of its tiles, on full-range and extreme values.
+TEST_P(GemmTest, DeepPassesAndRowTails) {
+  test::Rng rng(11);
+  // M mod 12 (AVX3 tile height) covers 1 .. 11; 59, 70 and 97 also split blocks of 48 rows.
+  const std::size_t shapes[][3] = {{50, 512, 20}, {59, 513, 17}, {97, 1030, 40}, {70, 1540, 16},
+                                   {13, 516, 1},  {101, 1, 33},  {44, 64, 48},   {31, 200, 16},
+                                   {15, 100, 9},  {18, 30, 30},  {28, 40, 20},   {21, 24, 5}};
+  for (const auto& s : shapes) {
+    for (const Values values : {Values::kUniform, Values::kExtreme}) {
+      const Problem p = random_problem(rng, s[0], s[1], s[2], values, true, -14, -6);
+      check<Rounding::kDouble>(p, pools_);
+      check<Rounding::kSingle>(p, pools_);
+    }
+  }
+}
+
 TEST_P(GemmTest, StridedRows) {
   // A and C as column slices of wider matrices (row strides != extents).
   test::Rng rng(5);

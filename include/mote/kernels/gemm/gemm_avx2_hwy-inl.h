@@ -31,8 +31,11 @@ namespace mote::HWY_NAMESPACE {
 //   (k = 2j, 2j + 1) of column c at w[32 j + 2 c], so one int32 lane = one column and no
 //   horizontal join is needed; widened once per panel and reused by every row tile;
 // - the activations of one row tile (row r at a[r][k]), read as broadcast int32 pairs
-//   (vpbroadcastd from memory: a load, no shuffle).
+//   (vpbroadcastd from memory).
 // vpmaddwd sums a pair of products into int32: |a b + a' b'| <= 2 * 128 * 128, no saturation.
+// (Measured on Zen 5 against the packed order widened as is, 2 x 16 tiles with one 64-bit
+// broadcast per 4 vpmaddwd and a vphaddd join: as fast on deep shapes, 10-20% slower on K <= 32.)
+// Calls with fewer rows than one tile skip the widening (GemmDirectTile).
 // Depth beyond kGemmWideDepth is taken in passes over blocks of kGemmWideBlockRows rows, the
 // tile sums carried between passes in a stack buffer. The accumulators start at zero; the
 // bias + 128 * column_sum is added before the epilogue (activations are not flipped).
@@ -213,6 +216,38 @@ MOTE_ALWAYS_INLINE void GemmStoreRowAvx2(__m256i x0, __m256i x1, const detail::G
   }
 }
 
+// The epilogue of a tile of R rows: sums(r, h) gives columns 8h .. 8h + 7 of row r (int32,
+// without the bias), requantized and stored; the scalar epilogue once the vectors are dead (see
+// GemmStoreRowsVnni).
+template <int R, class Sums>
+MOTE_ALWAYS_INLINE void GemmTileEpilogueAvx2(const detail::GemmArgs& args, std::size_t m0,
+                                             std::size_t col0, std::size_t cols,
+                                             const GemmEpilogueTable& t, Sums sums) {
+  // bias + 128 * column_sum: the packed bias assumes activations flipped to a + 128.
+  const __m256i* bias = reinterpret_cast<const __m256i*>(args.b.bias + col0);
+  const __m256i* column_sums = reinterpret_cast<const __m256i*>(args.b.column_sums + col0);
+  const __m256i init0 = _mm256_add_epi32(_mm256_loadu_si256(bias),
+                                         _mm256_slli_epi32(_mm256_loadu_si256(column_sums), 7));
+  const __m256i init1 = _mm256_add_epi32(_mm256_loadu_si256(bias + 1),
+                                         _mm256_slli_epi32(_mm256_loadu_si256(column_sums + 1), 7));
+  if (!args.vector_epilogue) {
+    alignas(32) std::int32_t out[R][kGemmPanelColumns];
+#pragma GCC unroll 32
+    for (int r = 0; r < R; ++r) {
+      _mm256_store_si256(reinterpret_cast<__m256i*>(out[r]), _mm256_add_epi32(sums(r, 0), init0));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(out[r] + 8),
+                         _mm256_add_epi32(sums(r, 1), init1));
+    }
+    GemmScalarEpilogue(args, &out[0][0], kGemmPanelColumns, m0, R, col0, cols);
+    return;
+  }
+#pragma GCC unroll 32
+  for (int r = 0; r < R; ++r) {
+    GemmStoreRowAvx2(_mm256_add_epi32(sums(r, 0), init0), _mm256_add_epi32(sums(r, 1), init1), args,
+                     args.c + (m0 + r) * args.c_stride + col0, cols, t);
+  }
+}
+
 // One row tile of R rows (m0 ..) x one panel (columns col0 .., `cols` of them stored), depth
 // k0 .. k0 + depth with the widened weights w of that range. The sums start at zero on the
 // first pass or from `partial` (R x 16 int32), and go back there unless this is the last pass,
@@ -253,31 +288,8 @@ inline void GemmWideTile(const detail::GemmArgs& args, std::size_t m0, std::size
     return;
   }
 
-  const __m256i* bias = reinterpret_cast<const __m256i*>(args.b.bias + col0);
-  const __m256i* sums = reinterpret_cast<const __m256i*>(args.b.column_sums + col0);
-  const __m256i init0 =
-      _mm256_add_epi32(_mm256_loadu_si256(bias), _mm256_slli_epi32(_mm256_loadu_si256(sums), 7));
-  const __m256i init1 = _mm256_add_epi32(_mm256_loadu_si256(bias + 1),
-                                         _mm256_slli_epi32(_mm256_loadu_si256(sums + 1), 7));
-  if (!args.vector_epilogue) {
-    // Scalar epilogue once the vectors are dead (see GemmStoreRowsVnni).
-    alignas(32) std::int32_t out[R][kGemmPanelColumns];
-#pragma GCC unroll 32
-    for (int r = 0; r < R; ++r) {
-      _mm256_store_si256(reinterpret_cast<__m256i*>(out[r]),
-                         _mm256_add_epi32(GemmWideHalf(acc, r, 0), init0));
-      _mm256_store_si256(reinterpret_cast<__m256i*>(out[r] + 8),
-                         _mm256_add_epi32(GemmWideHalf(acc, r, 1), init1));
-    }
-    GemmScalarEpilogue(args, &out[0][0], kGemmPanelColumns, m0, R, col0, cols);
-    return;
-  }
-#pragma GCC unroll 32
-  for (int r = 0; r < R; ++r) {
-    GemmStoreRowAvx2(_mm256_add_epi32(GemmWideHalf(acc, r, 0), init0),
-                     _mm256_add_epi32(GemmWideHalf(acc, r, 1), init1), args,
-                     args.c + (m0 + r) * args.c_stride + col0, cols, t);
-  }
+  GemmTileEpilogueAvx2<R>(args, m0, col0, cols, t,
+                          [&](int r, int h) { return GemmWideHalf(acc, r, h); });
 }
 
 // GemmWideTile for any rows <= R (the M tail takes the tile of its exact height).
@@ -295,27 +307,93 @@ MOTE_ALWAYS_INLINE void GemmWideTileRows(std::size_t rows, const detail::GemmArg
   GemmWideTile<R>(args, m0, col0, cols, t, w, k0, depth, partial);
 }
 
+// Fewer rows than one wide tile (M = 1 layers, the last rows of a split): widening a panel would
+// cost more than the rows reuse it, so the weights are sign-extended in the loop from the packed
+// bytes (vpmovsxbw: 4 columns x 4 depths per vector, column c in lanes 2c and 2c + 1), the
+// activations as four bytes broadcast, and vphaddd joins each column's two lanes at the end.
+// One group: acc[4 r + q] += row r's pair sums with columns 4q .. 4q + 3; `count` < 4 is the K
+// tail.
+template <int R>
+MOTE_ALWAYS_INLINE void GemmDirectGroup(__m256i* acc, const std::int8_t* const* a, std::size_t k,
+                                        std::size_t count, const std::int8_t* w) {
+  __m256i x[R];
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r) {
+    x[r] = _mm256_cvtepi8_epi16(_mm_set1_epi32(static_cast<int>(GemmLoadA4(a[r] + k, count))));
+  }
+#pragma GCC unroll 8
+  for (int q = 0; q < 4; ++q) {
+    const __m256i wq =
+        _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + 16 * q)));
+#pragma GCC unroll 8
+    for (int r = 0; r < R; ++r) {
+      acc[4 * r + q] = _mm256_add_epi32(acc[4 * r + q], _mm256_madd_epi16(wq, x[r]));
+    }
+  }
+}
+
+template <int R>
+inline void GemmDirectTile(const detail::GemmArgs& args, std::size_t m0, std::size_t col0,
+                           std::size_t cols, const GemmEpilogueTable& t) {
+  const std::int8_t* b = args.b.weights + col0 * args.b.packed_depth();
+  const std::int8_t* a[R];
+#pragma GCC unroll 8
+  for (int r = 0; r < R; ++r) a[r] = args.a + (m0 + r) * args.a_stride;
+  __m256i acc[R * 4];
+#pragma GCC unroll 32
+  for (int i = 0; i < R * 4; ++i) acc[i] = _mm256_setzero_si256();
+  constexpr std::size_t kGroup = kGemmDepthGroup * kGemmPanelColumns;
+  const std::size_t groups = args.b.k / kGemmDepthGroup;
+  const std::size_t tail = args.b.k % kGemmDepthGroup;
+  for (std::size_t g = 0; g < groups; ++g) {
+    GemmDirectGroup<R>(acc, a, g * kGemmDepthGroup, kGemmDepthGroup, b + g * kGroup);
+  }
+  if (tail != 0) GemmDirectGroup<R>(acc, a, groups * kGemmDepthGroup, tail, b + groups * kGroup);
+  GemmTileEpilogueAvx2<R>(args, m0, col0, cols, t, [&](int r, int h) {
+    // hadd: [c0 c1 c4 c5 | c2 c3 c6 c7]; the 64-bit permute restores column order.
+    return _mm256_permute4x64_epi64(_mm256_hadd_epi32(acc[4 * r + 2 * h], acc[4 * r + 2 * h + 1]),
+                                    0xD8);
+  });
+}
+
+// Rows [m_begin, m_end) x panels [p_begin, p_end): direct tiles when the rows are fewer than
+// one wide tile, else per panel (and depth pass) the weights widened once for every row tile.
 inline void GemmRows(const detail::GemmArgs& args, std::size_t m_begin, std::size_t m_end,
                      std::size_t p_begin, std::size_t p_end) {
   static_assert(kGemmWideBlockRows % kGemmWideRows == 0 && kGemmWideDepth % 16 == 0);
-  alignas(64) std::int16_t w[kGemmWideDepth * kGemmPanelColumns];
-  alignas(64) std::int32_t partial[kGemmWideBlockRows * kGemmPanelColumns];
   GemmEpilogueTable table;
   bool filled = false;
+  // The epilogue constants of panel p (per tensor: filled once); returns the columns to store.
+  auto begin_panel = [&](std::size_t p) {
+    const std::size_t col0 = p * kGemmPanelColumns;
+    if (args.vector_epilogue && (args.per_channel || !filled)) {
+      GemmFillEpilogueTable(args, col0, kGemmPanelColumns, table);
+      filled = true;
+    }
+    const std::size_t left = args.b.n - col0;
+    return left < kGemmPanelColumns ? left : kGemmPanelColumns;
+  };
+  if (m_end - m_begin < static_cast<std::size_t>(kGemmWideRows)) {
+    for (std::size_t p = p_begin; p < p_end; ++p) {
+      const std::size_t cols = begin_panel(p);
+      const std::size_t col0 = p * kGemmPanelColumns;
+      std::size_t m = m_begin;
+      for (; m + 2 <= m_end; m += 2) GemmDirectTile<2>(args, m, col0, cols, table);
+      if (m < m_end) GemmDirectTile<1>(args, m, col0, cols, table);
+    }
+    return;
+  }
+  alignas(64) std::int16_t w[kGemmWideDepth * kGemmPanelColumns];
+  alignas(64) std::int32_t partial[kGemmWideBlockRows * kGemmPanelColumns];
   const std::size_t depth = args.b.packed_depth();
   const bool one_pass = depth <= kGemmWideDepth;
   const std::size_t block = one_pass ? m_end - m_begin : kGemmWideBlockRows;
   for (std::size_t mb = m_begin; mb < m_end; mb += block) {
     const std::size_t mb_end = m_end - mb < block ? m_end : mb + block;
     for (std::size_t p = p_begin; p < p_end; ++p) {
+      const std::size_t cols = begin_panel(p);
       const std::size_t col0 = p * kGemmPanelColumns;
-      if (args.vector_epilogue && (args.per_channel || !filled)) {
-        GemmFillEpilogueTable(args, col0, kGemmPanelColumns, table);
-        filled = true;
-      }
-      const std::size_t left = args.b.n - col0;
-      const std::size_t cols = left < kGemmPanelColumns ? left : kGemmPanelColumns;
-      const std::int8_t* panel = args.b.weights + p * depth * kGemmPanelColumns;
+      const std::int8_t* panel = args.b.weights + col0 * depth;
       for (std::size_t k0 = 0; k0 < depth; k0 += kGemmWideDepth) {
         const std::size_t pass = depth - k0 < kGemmWideDepth ? depth - k0 : kGemmWideDepth;
         GemmWidenWeights(panel + k0 * kGemmPanelColumns, pass / kGemmDepthGroup, w);
