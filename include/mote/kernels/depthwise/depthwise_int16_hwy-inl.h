@@ -46,7 +46,11 @@ struct OneStepRounding {
     for (std::size_t i = 0; i < lanes; ++i) {
       right[i] = -shifts[i];
       const std::int64_t nudge = (std::int64_t{1} << 31) + (std::int64_t{1} << (31 + right[i]));
-      (i % 2 == 0 ? even : odd)[i / 2] = nudge;
+      if (i % 2 == 0) {
+        even[i / 2] = nudge;
+      } else {
+        odd[i / 2] = nudge;
+      }
     }
     const D64 d64;
     multiplier = hn::Load(d, multipliers);
