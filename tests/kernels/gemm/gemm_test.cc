@@ -147,8 +147,8 @@ TEST_P(GemmTest, RandomShapesBothRoundings) {
   for (int iter = 0; iter < 60; ++iter) {
     const std::size_t m = rng.index(1, 40);
     const std::size_t k = iter % 7 == 0 ? 1 : rng.index(1, 80);
-    const std::size_t n_choices[] = {1, 3, 17, 16, 64, 65, 100};
-    const std::size_t n = iter % 2 == 0 ? n_choices[rng.index(0, 6)] : rng.index(1, 150);
+    const std::size_t n_choices[] = {1, 3, 17, 16, 32, 64, 65, 100};
+    const std::size_t n = iter % 2 == 0 ? n_choices[rng.index(0, 7)] : rng.index(1, 150);
     const bool per_channel = rng.index(0, 1) == 1;
     const Problem p = random_problem(rng, m, k, n, Values::kUniform, per_channel, -20, 0);
     check<Rounding::kDouble>(p, pools_);
@@ -186,6 +186,27 @@ TEST_P(GemmTest, ExactTies) {
     for (auto& x : p.bias) {
       if (iter % 3 != 0) x = rng.uniform_int<std::int32_t>(-40, 40);
     }
+    check<Rounding::kDouble>(p, pools_);
+    check<Rounding::kSingle>(p, pools_);
+  }
+}
+
+// Right shifts around 23, where the AVX3_DL epilogue stops adding the output zero point inside
+// its rounding, with zero points at the ends of int8 and accumulators near +-2^30 (biases at
+// the edge of the doubled path), so that y + zero_point * 2^r comes closest to overflowing.
+TEST_P(GemmTest, ZeroPointInTheRounding) {
+  test::Rng rng(23);
+  for (int iter = 0; iter < 32; ++iter) {
+    const std::size_t k = rng.index(1, 24);
+    Problem p = random_problem(rng, rng.index(1, 30), k, rng.index(1, 70), Values::kExtreme,
+                               iter % 2 == 0, -25, -21);
+    p.zero_point = iter % 4 < 2 ? -128 : 127;
+    p.clamp_min = -128;
+    p.clamp_max = 127;
+    const std::int32_t edge = (1 << 30) - 1 - 255 * 128 * static_cast<std::int32_t>(k);
+    for (auto& x : p.bias) x = rng.index(0, 1) == 0 ? edge : -edge;
+    for (auto& q : p.multipliers)
+      q.multiplier = rng.uniform_int<std::int32_t>(0x7fff0000, 0x7fffffff);
     check<Rounding::kDouble>(p, pools_);
     check<Rounding::kSingle>(p, pools_);
   }

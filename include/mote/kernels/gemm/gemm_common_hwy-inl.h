@@ -44,7 +44,8 @@ struct alignas(64) GemmEpilogueTable {
   std::int64_t nudge_even[32], nudge_odd[32];
   std::int32_t round_shift[64];
   // The same on accumulators offset by 2^30 (AVX3_DL): 2M as unsigned, and the nudge less
-  // 2^31 M (the offset times 2M) and 2^32 (the -1 of a negative accumulator's rounding).
+  // 2^31 M (the offset times 2M) and 2^32 (the -1 of a negative accumulator's rounding), plus
+  // zero_point * 2^r * 2^32 when GemmArgs::zero_point_in_nudge.
   std::uint32_t multiplier2[64], multiplier2_odd[64];
   std::int64_t nudge2_even[32], nudge2_odd[32];
   std::int32_t biased[64];  // bias + 2^30 of the panel group, filled per group by AVX3_DL
@@ -79,6 +80,10 @@ inline void GemmFillEpilogueTable(const detail::GemmArgs& args, std::size_t col0
     if (j % 2 == 1) t.multiplier2_odd[j - 1] = m2;
     std::int64_t* nudge2 = j % 2 == 0 ? t.nudge2_even : t.nudge2_odd;
     nudge2[j / 2] = nudge[j / 2] - (std::int64_t{1} << 30) * m2 - (std::int64_t{1} << 32);
+    if (args.zero_point_in_nudge) {
+      nudge2[j / 2] += static_cast<std::int64_t>(static_cast<std::uint64_t>(args.zero_point)
+                                                 << (32 + t.round_shift[j]));
+    }
   }
 }
 

@@ -97,7 +97,10 @@ struct GemmVnniEpilogue {
   __m512i zero_point, lo, hi, order;
   __mmask64 mask;  // valid columns
   bool full;       // all 16 NV columns valid
+  bool dense;      // full, and output rows adjacent (c_stride = 16 NV): row groups store at once
   bool tie_correction, shift31;
+  bool add_zero_point;  // not already added in the rounding (GemmArgs::zero_point_in_nudge)
+  bool clamp;           // narrower than int8 (the saturating packs give int8's bounds)
 };
 
 // How a tile requantizes, fixed per call so that each tile instantiation holds one epilogue:
@@ -126,14 +129,18 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
                  : GemmRequant512(acc[i], columns, e.tie_correction, e.shift31);
     }
   }
-  // int32 -> int16 -> int8 with saturation, zero point added in int16 (saturating): each step
-  // is monotone and the clamp range lies inside int8, so this equals clamp(y + zero_point)
-  // computed exactly. packs interleave 128-bit lanes: dword 4L + i holds columns 4L .. 4L + 3
-  // of vector i; the permutation puts vector i in bytes 16i .. 16i + 15.
-  const __m512i p01 = _mm512_adds_epi16(_mm512_packs_epi32(y[0], y[1]), e.zero_point);
-  const __m512i p23 = _mm512_adds_epi16(_mm512_packs_epi32(y[2], y[3]), e.zero_point);
+  // int32 -> int16 -> int8 with saturation, zero point added in int16 (saturating) unless the
+  // rounding added it: each step is monotone and the clamp range lies inside int8, so this
+  // equals clamp(y + zero_point) computed exactly. packs interleave 128-bit lanes: dword 4L + i
+  // holds columns 4L .. 4L + 3 of vector i; the permutation puts vector i in bytes 16i .. 16i + 15.
+  __m512i p01 = _mm512_packs_epi32(y[0], y[1]);
+  __m512i p23 = _mm512_packs_epi32(y[2], y[3]);
+  if (kMode != GemmVnniMode::kDoubled || e.add_zero_point) {
+    p01 = _mm512_adds_epi16(p01, e.zero_point);
+    p23 = _mm512_adds_epi16(p23, e.zero_point);
+  }
   __m512i bytes = _mm512_packs_epi16(p01, p23);
-  bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, e.lo), e.hi);
+  if (e.clamp) bytes = _mm512_min_epi8(_mm512_max_epi8(bytes, e.lo), e.hi);
   bytes = _mm512_permutexvar_epi32(e.order, bytes);
   // Full rows take plain stores (masked 512-bit stores are slow on some CPUs, Zen 4 among them).
   if constexpr (NV >= 3) {
@@ -142,6 +149,8 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreGroupVnni(
     } else {
       _mm512_mask_storeu_epi8(c, e.mask, bytes);
     }
+  } else if (e.dense && row + 4 / NV <= rows) {  // NV = 1 or 2: 64 adjacent bytes
+    _mm512_storeu_si512(c, bytes);
   } else if constexpr (NV == 2) {
     const __m256i r0 = _mm512_castsi512_si256(bytes);
     const __m256i r1 = _mm512_extracti64x4_epi64(bytes, 1);
@@ -192,8 +201,11 @@ MOTE_GEMM_VNNI_TARGET MOTE_ALWAYS_INLINE void GemmStoreRowsVnni(
     e.order = _mm512_set_epi32(15, 11, 7, 3, 14, 10, 6, 2, 13, 9, 5, 1, 12, 8, 4, 0);
     e.mask = cols >= 64 ? ~__mmask64{0} : (__mmask64{1} << cols) - 1;
     e.full = cols == NV * kGemmPanelColumns;
+    e.dense = e.full && args.c_stride == NV * kGemmPanelColumns;
     e.tie_correction = args.tie_correction;
     e.shift31 = args.shift31;
+    e.add_zero_point = !args.zero_point_in_nudge;
+    e.clamp = args.clamp_min > -128 || args.clamp_max < 127;
     constexpr std::size_t kGroupRows = NV >= 3 ? 1 : 4 / NV;
     std::int8_t* c = args.c + m0 * args.c_stride + col0;
     const std::size_t c_stride = args.c_stride;

@@ -35,6 +35,10 @@ struct GemmArgs {
   // Double rounding with every shift in [-31, -1] and |x| < 2^30 (b.max_abs_accumulator): the
   // epilogue may double x and round in 32 bits (see gemm_vnni_hwy-inl.h).
   bool doubled = false;
+  // doubled, and every r <= 23: the AVX3_DL epilogue adds the output zero point inside the
+  // rounding (zero_point * 2^r in its nudge): for |y| < 2^30 and zero points in [-128, 127],
+  // y + 2^(r-1) + zero_point * 2^r stays in int32 while 255 * 2^(r-1) <= 2^30.
+  bool zero_point_in_nudge = false;
 };
 
 // Requantization of x (int32, bias included) for one column as one rounding of a 64-bit
@@ -91,6 +95,10 @@ inline void gemm_epilogue_flags(GemmArgs& args) {
   }
   args.doubled = args.rounding == Rounding::kDouble && args.vector_epilogue && !args.shift31 &&
                  args.b.max_abs_accumulator < (std::int64_t{1} << 30);
+  args.zero_point_in_nudge = args.doubled;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (-args.multipliers[i].shift > 23) args.zero_point_in_nudge = false;
+  }
 }
 
 // One output element from its int32 accumulator (packed bias included): the scalar epilogue,
