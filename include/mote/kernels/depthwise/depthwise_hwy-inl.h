@@ -658,186 +658,6 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni(const detai
   }
 }
 
-// 3x3 at stride 2 on 2x2 blocks: block (m, q) holds, per channel, the input pixels
-//   (2m + dy - pad_top, 2q + dx - pad_left) for dy, dx in {0, 1}, flipped to x + 128,
-// and output (oy, ox) is the sum over blocks (oy, ox), (oy, ox + 1), (oy + 1, ox), (oy + 1, ox + 1)
-// with weights (w00 w01 w10 w11), (w02 0 w12 0), (w20 w21 0 0), (w22 0 0 0). Every block serves
-// four outputs, so each input pixel is loaded and interleaved once (the vertical tuples of
-// rows_vnni load a stride-2 row up to twice and use three of their four bytes).
-template <Rounding R>
-struct VnniBlock3x3s2 {
-  static constexpr std::size_t kTileOut = 64;
-  static constexpr std::size_t kTileBlocks = kTileOut + 1;
-  using BlockRow = __m512i[kTileBlocks][2];
-
-  __m512i weights[2][4];
-  __m512i folded_bias[2];
-  __m512i multiplier[2];
-  __m512i shift[2];
-  DoubleRounding16 rounding[2];
-  Narrow16 narrow;
-  __m512i zero_point;
-  __m512i clamp_min;
-  __m512i clamp_max;
-  __mmask32 mask;
-  __mmask16 store_mask[2];
-  std::size_t channels;
-
-  // compute<halves, path> for run-time halves (1 or 2) and path.
-  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute_any(
-      const BlockRow& top, const BlockRow& bottom, std::size_t count, std::int8_t* out, int halves,
-      RoundingPath path) const {
-    if (halves == 2) {
-      if (path == RoundingPath::kDoubled)
-        return compute<2, RoundingPath::kDoubled>(top, bottom, count, out);
-      if (path == RoundingPath::kRightShift) {
-        return compute<2, RoundingPath::kRightShift>(top, bottom, count, out);
-      }
-      return compute<2, RoundingPath::kGeneral>(top, bottom, count, out);
-    }
-    if (path == RoundingPath::kDoubled)
-      return compute<1, RoundingPath::kDoubled>(top, bottom, count, out);
-    if (path == RoundingPath::kRightShift) {
-      return compute<1, RoundingPath::kRightShift>(top, bottom, count, out);
-    }
-    return compute<1, RoundingPath::kGeneral>(top, bottom, count, out);
-  }
-
-  template <int kHalves, RoundingPath kPath>
-  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(const BlockRow& top,
-                                                                     const BlockRow& bottom,
-                                                                     std::size_t count,
-                                                                     std::int8_t* out) const {
-    for (std::size_t ox = 0; ox < count; ++ox, out += channels) {
-      __m512i acc[kHalves];
-      for (int h = 0; h < kHalves; ++h) {
-        __m512i v = _mm512_dpbusd_epi32(folded_bias[h], top[ox][h], weights[h][0]);
-        v = _mm512_dpbusd_epi32(v, top[ox + 1][h], weights[h][1]);
-        v = _mm512_dpbusd_epi32(v, bottom[ox][h], weights[h][2]);
-        acc[h] = _mm512_dpbusd_epi32(v, bottom[ox + 1][h], weights[h][3]);
-      }
-      if constexpr (R == Rounding::kDouble) {
-        const __m512i y0 = rounding[0].template apply<kPath>(acc[0]);
-        const __m512i y1 = kHalves == 2 ? rounding[1].template apply<kPath>(acc[kHalves - 1]) : y0;
-        store32(out, mask, narrow.two(y0, y1));
-      } else {
-        const hn::Full512<std::int32_t> d;
-        const hn::Rebind<std::int8_t, decltype(d)> d8;
-        for (int h = 0; h < kHalves; ++h) {
-          const auto y = requantize<R, true>(
-              d, hn::Vec512<std::int32_t>{acc[h]}, hn::Vec512<std::int32_t>{multiplier[h]},
-              hn::Vec512<std::int32_t>{shift[h]}, hn::Vec512<std::int32_t>{zero_point},
-              hn::Vec512<std::int32_t>{clamp_min}, hn::Vec512<std::int32_t>{clamp_max});
-          _mm_mask_storeu_epi8(out + h * 16, store_mask[h], hn::DemoteTo(d8, y).raw);
-        }
-      }
-    }
-  }
-};
-
-// The same kernel on 64 channels: a block is four vectors in interleave4x64's order (full 64-byte
-// loads and in-lane unpacks instead of vpermt2b, which competes with vpdpbusd for the multiply
-// pipes on some CPUs); weights, folded biases and multipliers are permuted alike, and the packs of
-// the epilogue put the 64 results back in channel order.
-template <Rounding R>
-struct VnniBlock3x3s2Wide {
-  static constexpr std::size_t kTileOut = 32;
-  static constexpr std::size_t kTileBlocks = kTileOut + 1;
-  using BlockRow = __m512i[kTileBlocks][4];
-
-  __m512i weights[4][4];  // [vector][block]
-  __m512i folded_bias[4];
-  __m512i multiplier[4];
-  __m512i shift[4];
-  DoubleRounding16 rounding[4];
-  Narrow16 narrow;
-  __m512i zero_point;
-  __m512i clamp_min;
-  __m512i clamp_max;
-  std::size_t channels;
-  bool per_channel;
-
-  // compute<path, per_channel> for a run-time path (the halves of VnniBlock3x3s2 are always four
-  // vectors here).
-  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute_any(
-      const BlockRow& top, const BlockRow& bottom, std::size_t count, std::int8_t* out,
-      int /*halves*/, RoundingPath path) const {
-    if (per_channel) return compute_path<true>(top, bottom, count, out, path);
-    return compute_path<false>(top, bottom, count, out, path);
-  }
-
-  template <bool kPerChannel>
-  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute_path(const BlockRow& top,
-                                                                          const BlockRow& bottom,
-                                                                          std::size_t count,
-                                                                          std::int8_t* out,
-                                                                          RoundingPath path) const {
-    if (path == RoundingPath::kDoubled)
-      return compute<RoundingPath::kDoubled, kPerChannel>(top, bottom, count, out);
-    if (path == RoundingPath::kRightShift) {
-      return compute<RoundingPath::kRightShift, kPerChannel>(top, bottom, count, out);
-    }
-    return compute<RoundingPath::kGeneral, kPerChannel>(top, bottom, count, out);
-  }
-
-  // Per tensor, the four vectors share one multiplier: its constants are read once. Everything
-  // the loop reads is copied to locals first (the int8 stores may alias any member).
-  template <RoundingPath kPath, bool kPerChannel>
-  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(const BlockRow& top,
-                                                                     const BlockRow& bottom,
-                                                                     std::size_t count,
-                                                                     std::int8_t* out) const {
-    constexpr int kRequants = kPerChannel ? 4 : 1;
-    __m512i w[4][4];
-    __m512i bias[4];
-    for (int v = 0; v < 4; ++v) {
-      bias[v] = folded_bias[v];
-      for (int b = 0; b < 4; ++b) w[v][b] = weights[v][b];
-    }
-    DoubleRounding16 rq[kRequants];
-    __m512i m[kRequants];
-    __m512i e[kRequants];
-    for (int r = 0; r < kRequants; ++r) {
-      rq[r] = rounding[r];
-      m[r] = multiplier[r];
-      e[r] = shift[r];
-    }
-    const Narrow16 nw = narrow;
-    const __m512i zp = zero_point;
-    const __m512i lo = clamp_min;
-    const __m512i hi = clamp_max;
-    const std::size_t stride = channels;
-    for (std::size_t ox = 0; ox < count; ++ox, out += stride) {
-      __m512i y[4];
-      for (int v = 0; v < 4; ++v) {
-        const int r = kPerChannel ? v : 0;
-        __m512i acc = _mm512_dpbusd_epi32(bias[v], top[ox][v], w[v][0]);
-        acc = _mm512_dpbusd_epi32(acc, top[ox + 1][v], w[v][1]);
-        acc = _mm512_dpbusd_epi32(acc, bottom[ox][v], w[v][2]);
-        acc = _mm512_dpbusd_epi32(acc, bottom[ox + 1][v], w[v][3]);
-        if constexpr (R == Rounding::kDouble) {
-          y[v] = rq[r].template apply<kPath>(acc);
-        } else {
-          const hn::Full512<std::int32_t> d;
-          y[v] =
-              requantize<R, true>(d, hn::Vec512<std::int32_t>{acc}, hn::Vec512<std::int32_t>{m[r]},
-                                  hn::Vec512<std::int32_t>{e[r]}, hn::Vec512<std::int32_t>{zp},
-                                  hn::Vec512<std::int32_t>{lo}, hn::Vec512<std::int32_t>{hi})
-                  .raw;
-        }
-      }
-      __m512i bytes;
-      if constexpr (R == Rounding::kDouble) {
-        bytes = nw.four(y[0], y[1], y[2], y[3]);
-      } else {
-        // Already clamped to int8 with the zero point added: the packs are exact.
-        bytes = _mm512_packs_epi16(_mm512_packs_epi32(y[0], y[1]), _mm512_packs_epi32(y[2], y[3]));
-      }
-      _mm512_storeu_si512(out, bytes);
-    }
-  }
-};
-
 // Where the blocks of one image come from.
 struct BlockRowSource {
   const std::int8_t* image;
@@ -890,10 +710,32 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void put_edge_block
   put_block(s, p[0], p[1], p[2], p[3], dst);
 }
 
+// The blocks of one block row whose two columns lie inside the image, q in [q_lo, q_hi) of the
+// tile, read from pointers two pixels apart per block (a row outside the image reads the zero
+// point: its step is 0).
+struct BlockFeed {
+  const std::int8_t* p0;  // top-left pixel of block q_lo
+  const std::int8_t* p2;  // bottom-left pixel of block q_lo
+  std::size_t step0;
+  std::size_t step1;
+  std::int64_t q_lo;
+  std::int64_t q_hi;
+
+  template <std::size_t kVectors>
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void put(const BlockRowSource& s,
+                                                                 std::int64_t q,
+                                                                 __m512i (&dst)[kVectors]) const {
+    if (q < q_lo || q >= q_hi) return;
+    const auto k = static_cast<std::size_t>(2 * (q - q_lo));
+    put_block(s, p0 + k * step0, p0 + (k + 1) * step0, p2 + k * step1, p2 + (k + 1) * step1, dst);
+  }
+};
+
 // Block row m (input rows 2m - pad_top and the next), blocks q = ox0 .. ox0 + blocks - 1, of the
-// 32 (two vectors) or 64 (four vectors) channels from c0.
+// 32 (two vectors) or 64 (four vectors) channels from c0: writes the blocks at the image's edges
+// and returns the feed of the others.
 template <std::size_t kBlocks, std::size_t kVectors>
-__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void build_block_row(
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) BlockFeed build_edge_blocks(
     const BlockRowSource& s, std::int64_t m, std::size_t c0, std::size_t ox0, std::size_t blocks,
     __m512i (&dst)[kBlocks][kVectors]) {
   const std::int8_t* rows[2];
@@ -902,8 +744,6 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void build_block_row(
     rows[dy] = iy >= 0 && iy < s.in_h ? s.image + static_cast<std::size_t>(iy) * s.row_stride + c0
                                       : nullptr;
   }
-  // Blocks with both columns inside the image take pointers that advance by two pixels (a row
-  // outside the image reads the zero point and does not advance); the others check each pixel.
   const std::int64_t x0 = 2 * static_cast<std::int64_t>(ox0) - s.pad_left;
   std::int64_t q_lo = x0 >= 0 ? 0 : (1 - x0) / 2;  // first q with x >= 0
   std::int64_t q_hi = (s.in_w - x0) / 2;           // first q with x + 1 >= in_w
@@ -912,20 +752,213 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void build_block_row(
   if (q_hi > count) q_hi = count;
   if (q_hi < q_lo) q_hi = q_lo;
   for (std::int64_t q = 0; q < q_lo; ++q) put_edge_block(s, rows, x0 + 2 * q, dst[q]);
+  for (std::int64_t q = q_hi; q < count; ++q) put_edge_block(s, rows, x0 + 2 * q, dst[q]);
+  BlockFeed feed{s.pad_bytes, s.pad_bytes, 0, 0, q_lo, q_hi};
   if (q_lo < q_hi) {
-    const std::size_t step0 = rows[0] != nullptr ? s.channels : 0;
-    const std::size_t step1 = rows[1] != nullptr ? s.channels : 0;
+    feed.step0 = rows[0] != nullptr ? s.channels : 0;
+    feed.step1 = rows[1] != nullptr ? s.channels : 0;
     const auto first = static_cast<std::size_t>(x0 + 2 * q_lo);
-    const std::int8_t* p0 = (rows[0] != nullptr ? rows[0] : s.pad_bytes) + first * step0;
-    const std::int8_t* p2 = (rows[1] != nullptr ? rows[1] : s.pad_bytes) + first * step1;
-    for (std::int64_t q = q_lo; q < q_hi; ++q) {
-      put_block(s, p0, p0 + step0, p2, p2 + step1, dst[q]);
-      p0 += 2 * step0;
-      p2 += 2 * step1;
+    feed.p0 = (rows[0] != nullptr ? rows[0] : s.pad_bytes) + first * feed.step0;
+    feed.p2 = (rows[1] != nullptr ? rows[1] : s.pad_bytes) + first * feed.step1;
+  }
+  return feed;
+}
+
+// The whole block row (build_edge_blocks and its feed).
+template <std::size_t kBlocks, std::size_t kVectors>
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void build_block_row(
+    const BlockRowSource& s, std::int64_t m, std::size_t c0, std::size_t ox0, std::size_t blocks,
+    __m512i (&dst)[kBlocks][kVectors]) {
+  const BlockFeed feed = build_edge_blocks(s, m, c0, ox0, blocks, dst);
+  for (std::int64_t q = feed.q_lo; q < feed.q_hi; ++q) feed.put(s, q, dst[q]);
+}
+
+// 3x3 at stride 2 on 2x2 blocks: block (m, q) holds, per channel, the input pixels
+//   (2m + dy - pad_top, 2q + dx - pad_left) for dy, dx in {0, 1}, flipped to x + 128,
+// and output (oy, ox) is the sum over blocks (oy, ox), (oy, ox + 1), (oy + 1, ox), (oy + 1, ox + 1)
+// with weights (w00 w01 w10 w11), (w02 0 w12 0), (w20 w21 0 0), (w22 0 0 0). Every block serves
+// four outputs, so each input pixel is loaded and interleaved once (the vertical tuples of
+// rows_vnni load a stride-2 row up to twice and use three of their four bytes).
+template <Rounding R>
+struct VnniBlock3x3s2 {
+  static constexpr std::size_t kTileOut = 64;
+  static constexpr std::size_t kTileBlocks = kTileOut + 1;
+  using BlockRow = __m512i[kTileBlocks][2];
+
+  __m512i weights[2][4];
+  __m512i folded_bias[2];
+  __m512i multiplier[2];
+  __m512i shift[2];
+  DoubleRounding16 rounding[2];
+  Narrow16 narrow;
+  __m512i zero_point;
+  __m512i clamp_min;
+  __m512i clamp_max;
+  __mmask32 mask;
+  __mmask16 store_mask[2];
+  std::size_t channels;
+
+  // compute<halves, path> for run-time halves (1 or 2) and path.
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute_any(
+      const BlockRow& top, BlockRow& bottom, const BlockRowSource& src, const BlockFeed& feed,
+      std::size_t count, std::int8_t* out, int halves, RoundingPath path) const {
+    if (halves == 2) {
+      if (path == RoundingPath::kDoubled)
+        return compute<2, RoundingPath::kDoubled>(top, bottom, src, feed, count, out);
+      if (path == RoundingPath::kRightShift) {
+        return compute<2, RoundingPath::kRightShift>(top, bottom, src, feed, count, out);
+      }
+      return compute<2, RoundingPath::kGeneral>(top, bottom, src, feed, count, out);
+    }
+    if (path == RoundingPath::kDoubled)
+      return compute<1, RoundingPath::kDoubled>(top, bottom, src, feed, count, out);
+    if (path == RoundingPath::kRightShift) {
+      return compute<1, RoundingPath::kRightShift>(top, bottom, src, feed, count, out);
+    }
+    return compute<1, RoundingPath::kGeneral>(top, bottom, src, feed, count, out);
+  }
+
+  // Output ox first builds the block ox + 1 of the lower block row (if `feed` has it), so the
+  // loads of the build overlap the arithmetic.
+  template <int kHalves, RoundingPath kPath>
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(
+      const BlockRow& top, BlockRow& bottom, const BlockRowSource& src, const BlockFeed& feed,
+      std::size_t count, std::int8_t* out) const {
+    const BlockRowSource s = src;
+    const BlockFeed f = feed;
+    f.put(s, 0, bottom[0]);
+    for (std::size_t ox = 0; ox < count; ++ox, out += channels) {
+      f.put(s, static_cast<std::int64_t>(ox) + 1, bottom[ox + 1]);
+      __m512i acc[kHalves];
+      for (int h = 0; h < kHalves; ++h) {
+        __m512i v = _mm512_dpbusd_epi32(folded_bias[h], top[ox][h], weights[h][0]);
+        v = _mm512_dpbusd_epi32(v, top[ox + 1][h], weights[h][1]);
+        v = _mm512_dpbusd_epi32(v, bottom[ox][h], weights[h][2]);
+        acc[h] = _mm512_dpbusd_epi32(v, bottom[ox + 1][h], weights[h][3]);
+      }
+      if constexpr (R == Rounding::kDouble) {
+        const __m512i y0 = rounding[0].template apply<kPath>(acc[0]);
+        const __m512i y1 = kHalves == 2 ? rounding[1].template apply<kPath>(acc[kHalves - 1]) : y0;
+        store32(out, mask, narrow.two(y0, y1));
+      } else {
+        const hn::Full512<std::int32_t> d;
+        const hn::Rebind<std::int8_t, decltype(d)> d8;
+        for (int h = 0; h < kHalves; ++h) {
+          const auto y = requantize<R, true>(
+              d, hn::Vec512<std::int32_t>{acc[h]}, hn::Vec512<std::int32_t>{multiplier[h]},
+              hn::Vec512<std::int32_t>{shift[h]}, hn::Vec512<std::int32_t>{zero_point},
+              hn::Vec512<std::int32_t>{clamp_min}, hn::Vec512<std::int32_t>{clamp_max});
+          _mm_mask_storeu_epi8(out + h * 16, store_mask[h], hn::DemoteTo(d8, y).raw);
+        }
+      }
     }
   }
-  for (std::int64_t q = q_hi; q < count; ++q) put_edge_block(s, rows, x0 + 2 * q, dst[q]);
-}
+};
+
+// The same kernel on 64 channels: a block is four vectors in interleave4x64's order (full 64-byte
+// loads and in-lane unpacks instead of vpermt2b, which competes with vpdpbusd for the multiply
+// pipes on some CPUs); weights, folded biases and multipliers are permuted alike, and the packs of
+// the epilogue put the 64 results back in channel order.
+template <Rounding R>
+struct VnniBlock3x3s2Wide {
+  static constexpr std::size_t kTileOut = 32;
+  static constexpr std::size_t kTileBlocks = kTileOut + 1;
+  using BlockRow = __m512i[kTileBlocks][4];
+
+  __m512i weights[4][4];  // [vector][block]
+  __m512i folded_bias[4];
+  __m512i multiplier[4];
+  __m512i shift[4];
+  DoubleRounding16 rounding[4];
+  Narrow16 narrow;
+  __m512i zero_point;
+  __m512i clamp_min;
+  __m512i clamp_max;
+  std::size_t channels;
+  bool per_channel;
+
+  // compute<path, per_channel> for a run-time path (the halves of VnniBlock3x3s2 are always four
+  // vectors here).
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute_any(
+      const BlockRow& top, BlockRow& bottom, const BlockRowSource& src, const BlockFeed& feed,
+      std::size_t count, std::int8_t* out, int /*halves*/, RoundingPath path) const {
+    if (per_channel) return compute_path<true>(top, bottom, src, feed, count, out, path);
+    return compute_path<false>(top, bottom, src, feed, count, out, path);
+  }
+
+  template <bool kPerChannel>
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute_path(
+      const BlockRow& top, BlockRow& bottom, const BlockRowSource& src, const BlockFeed& feed,
+      std::size_t count, std::int8_t* out, RoundingPath path) const {
+    if (path == RoundingPath::kDoubled)
+      return compute<RoundingPath::kDoubled, kPerChannel>(top, bottom, src, feed, count, out);
+    if (path == RoundingPath::kRightShift) {
+      return compute<RoundingPath::kRightShift, kPerChannel>(top, bottom, src, feed, count, out);
+    }
+    return compute<RoundingPath::kGeneral, kPerChannel>(top, bottom, src, feed, count, out);
+  }
+
+  // Per tensor, the four vectors share one multiplier: its constants are read once. Everything
+  // the loop reads is copied to locals first (the int8 stores may alias any member).
+  // Output ox first builds the block ox + 1 of the lower block row (as VnniBlock3x3s2).
+  template <RoundingPath kPath, bool kPerChannel>
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(
+      const BlockRow& top, BlockRow& bottom, const BlockRowSource& src, const BlockFeed& feed,
+      std::size_t count, std::int8_t* out) const {
+    constexpr int kRequants = kPerChannel ? 4 : 1;
+    __m512i w[4][4];
+    __m512i bias[4];
+    for (int v = 0; v < 4; ++v) {
+      bias[v] = folded_bias[v];
+      for (int b = 0; b < 4; ++b) w[v][b] = weights[v][b];
+    }
+    DoubleRounding16 rq[kRequants];
+    __m512i m[kRequants];
+    __m512i e[kRequants];
+    for (int r = 0; r < kRequants; ++r) {
+      rq[r] = rounding[r];
+      m[r] = multiplier[r];
+      e[r] = shift[r];
+    }
+    const Narrow16 nw = narrow;
+    const __m512i zp = zero_point;
+    const __m512i lo = clamp_min;
+    const __m512i hi = clamp_max;
+    const std::size_t stride = channels;
+    const BlockRowSource s = src;
+    const BlockFeed f = feed;
+    f.put(s, 0, bottom[0]);
+    for (std::size_t ox = 0; ox < count; ++ox, out += stride) {
+      f.put(s, static_cast<std::int64_t>(ox) + 1, bottom[ox + 1]);
+      __m512i y[4];
+      for (int v = 0; v < 4; ++v) {
+        const int r = kPerChannel ? v : 0;
+        __m512i acc = _mm512_dpbusd_epi32(bias[v], top[ox][v], w[v][0]);
+        acc = _mm512_dpbusd_epi32(acc, top[ox + 1][v], w[v][1]);
+        acc = _mm512_dpbusd_epi32(acc, bottom[ox][v], w[v][2]);
+        acc = _mm512_dpbusd_epi32(acc, bottom[ox + 1][v], w[v][3]);
+        if constexpr (R == Rounding::kDouble) {
+          y[v] = rq[r].template apply<kPath>(acc);
+        } else {
+          const hn::Full512<std::int32_t> d;
+          y[v] =
+              requantize<R, true>(d, hn::Vec512<std::int32_t>{acc}, hn::Vec512<std::int32_t>{m[r]},
+                                  hn::Vec512<std::int32_t>{e[r]}, hn::Vec512<std::int32_t>{zp},
+                                  hn::Vec512<std::int32_t>{lo}, hn::Vec512<std::int32_t>{hi})
+                  .raw;
+        }
+      }
+      __m512i bytes;
+      if constexpr (R == Rounding::kDouble) {
+        bytes = nw.four(y[0], y[1], y[2], y[3]);
+      } else {
+        // Already clamped to int8 with the zero point added: the packs are exact.
+        bytes = _mm512_packs_epi16(_mm512_packs_epi32(y[0], y[1]), _mm512_packs_epi32(y[2], y[3]));
+      }
+      _mm512_storeu_si512(out, bytes);
+    }
+  }
+};
 
 // The passes of one block of channels over the rows [band, band_end) of image n: tiles of
 // Block::kTileOut outputs, each block row built once and used by the two output rows it serves.
@@ -944,9 +977,11 @@ HWY_INLINE __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void block_row_
     for (std::size_t row = band; row < band_end; ++row) {
       const std::size_t oy = row - image_row0;
       const std::size_t top = (row - band) % 2;
-      build_block_row(src, static_cast<std::int64_t>(oy) + 1, c0, ox0, blocks, block_rows[1 - top]);
+      const BlockFeed feed = build_edge_blocks(src, static_cast<std::int64_t>(oy) + 1, c0, ox0,
+                                               blocks, block_rows[1 - top]);
       std::int8_t* out = output + (row * out_w + ox0) * channels + c0;
-      block.compute_any(block_rows[top], block_rows[1 - top], ox1 - ox0, out, halves, path);
+      block.compute_any(block_rows[top], block_rows[1 - top], src, feed, ox1 - ox0, out, halves,
+                        path);
     }
   }
 }
