@@ -991,7 +991,7 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni_3x3s2(
     const detail::DepthwiseArgs& a, std::size_t row_begin, std::size_t row_end) {
   using Block = VnniBlock3x3s2<R>;
   using Wide = VnniBlock3x3s2Wide<R>;
-  constexpr std::size_t kBandRows = 8;
+  constexpr std::size_t kBandRows = 16;  // a block row ends a band and begins the next: built twice
   alignas(64) typename Block::BlockRow block_rows[2];
   alignas(64) typename Wide::BlockRow wide_rows[2];
   Block block;
