@@ -674,10 +674,22 @@ struct BlockRowSource {
   __m512i flip;
 };
 
-// One block: four pixels' 32 channels interleaved and flipped to x + 128.
+// One block: four pixels' 32 channels interleaved and flipped to x + 128. With 16 channels or
+// fewer only the first vector is read (VnniBlock3x3s2 computes one half): the second is not made.
 __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void put_block(
     const BlockRowSource& s, const std::int8_t* p0, const std::int8_t* p1, const std::int8_t* p2,
     const std::int8_t* p3, __m512i (&dst)[2]) {
+  if ((s.mask >> 16) == 0) {
+    const auto mask = static_cast<__mmask16>(s.mask);
+    const __m512i rows01 = _mm512_inserti64x4(
+        _mm512_castsi256_si512(_mm256_zextsi128_si256(_mm_maskz_loadu_epi8(mask, p0))),
+        _mm256_zextsi128_si256(_mm_maskz_loadu_epi8(mask, p1)), 1);
+    const __m512i rows23 = _mm512_inserti64x4(
+        _mm512_castsi256_si512(_mm256_zextsi128_si256(_mm_maskz_loadu_epi8(mask, p2))),
+        _mm256_zextsi128_si256(_mm_maskz_loadu_epi8(mask, p3)), 1);
+    dst[0] = _mm512_xor_si512(_mm512_permutex2var_epi8(rows01, s.index_lo, rows23), s.flip);
+    return;
+  }
   __m512i v[2];
   interleave4x32(p0, p1, p2, p3, s.mask, s.index_lo, s.index_hi, v);
   dst[0] = _mm512_xor_si512(v[0], s.flip);
