@@ -1,9 +1,10 @@
 // SIMD depthwise conv2d against the reference, bit for bit, on every compiled target: random
-// shapes with channel tails (1, 3, 17, ...), odd sizes, 1x1 images, 3x3 and 5x5 (the VNNI
-// kernel) and other windows (the portable kernel), stride 1, 2 and 3, dilation, padding on every
-// side, extreme values and zero points, huge and tiny multipliers, both roundings, per-tensor and
-// per-channel stages, 1 to 3 threads; the AVX2/AVX3 int16 tap-pair kernel with every window up
-// to 6x5 and channel groups with tails; fallbacks and rejection without writes.
+// shapes with channel tails (1, 3, 17, ...) and groups of 64 at stride 2, odd sizes, 1x1 images,
+// 3x3 and 5x5 (the VNNI kernel) and other windows (the portable kernel), stride 1, 2 and 3,
+// dilation, padding on every side, extreme values and zero points, huge and tiny multipliers, both
+// roundings, per-tensor and per-channel stages, 1 to 3 threads; the AVX2/AVX3 int16 tap-pair kernel
+// with every window up to 6x5 and channel groups with tails; fallbacks and rejection without
+// writes.
 #include "mote/kernels/depthwise/depthwise.h"
 
 #include <gtest/gtest.h>
@@ -181,6 +182,57 @@ TEST_P(DepthwiseTest, AccumulatorsAtTheEndsOfInt32) {
         p.bias[c] = edge - (c % 2 == 0 ? -1 : 1) * static_cast<std::int32_t>(c % 7) * 10000;
       }
       p.multipliers.assign(rng.uniform_int(0, 1) ? p.c : 1, m);
+      expect_same_as_reference<Rounding::kDouble>(p, 1, describe(p, 1));
+      expect_same_as_reference<Rounding::kSingle>(p, 1, describe(p, 1));
+    }
+  }
+}
+
+// 3x3 at stride 2 around the VNNI kernel's channel groups: whole groups of 64 channels (in-lane
+// interleaved blocks with permuted weights, biases and multipliers) followed by a rest of 32, 16
+// or fewer channels, odd sizes, every padding, extreme values, both roundings, per-tensor and
+// per-channel stages, images wider than one tile of columns.
+TEST_P(DepthwiseTest, Stride2ChannelGroupsAndRests) {
+  test::Rng rng(9);
+  constexpr std::array<std::size_t, 14> kChannels{1,  3,  17, 31, 33,  48,  63,
+                                                  64, 65, 70, 96, 127, 128, 144};
+  for (const std::size_t c : kChannels) {
+    for (int iter = 0; iter < 4; ++iter) {
+      const std::size_t h = rng.index(1, 11);
+      const std::size_t w = iter == 3 ? rng.index(60, 140) : rng.index(1, 23);
+      const std::size_t n = rng.index(1, 2);
+      const Window2d window = random_window(rng, 3, 2);
+      if (window_output_h(window, h) == 0 || window_output_w(window, w) == 0) continue;
+      const Values values = iter == 1 ? Values::kExtreme : Values::kRandom;
+      const Problem p = make_problem(rng, n, h, w, c, window, values);
+      const std::size_t threads = 1 + static_cast<std::size_t>(iter % 2);
+      expect_same_as_reference<Rounding::kDouble>(p, threads, describe(p, threads));
+      expect_same_as_reference<Rounding::kSingle>(p, threads, describe(p, threads));
+    }
+  }
+}
+
+// The accumulator edges of AccumulatorsAtTheEndsOfInt32 on 3x3 stride 2 with whole groups of 64.
+TEST_P(DepthwiseTest, Stride2WideGroupsAtTheEndsOfInt32) {
+  test::Rng rng(10);
+  const std::array<QuantizedMultiplier, 5> kMultipliers{
+      QuantizedMultiplier{INT32_MAX, -1}, QuantizedMultiplier{INT32_MAX, 0},
+      QuantizedMultiplier{INT32_MAX, 1}, QuantizedMultiplier{1 << 30, -31},
+      QuantizedMultiplier{INT32_MAX, -30}};
+  for (const QuantizedMultiplier m : kMultipliers) {
+    for (const std::size_t c : {64, 80, 131}) {
+      Problem p = make_problem(rng, 1, 9, 11, c, random_window(rng, 3, 2), Values::kRandom);
+      p.bias.resize(p.c);
+      for (std::size_t k = 0; k < p.c; ++k) {
+        const std::int32_t edge = k % 2 == 0 ? INT32_MIN : INT32_MAX;
+        p.bias[k] = edge - (k % 2 == 0 ? -1 : 1) * static_cast<std::int32_t>(k % 7) * 10000;
+      }
+      p.multipliers.assign(rng.uniform_int(0, 1) ? p.c : 1, m);
+      // Per channel: a different multiplier in some lanes exercises the permuted order.
+      if (p.multipliers.size() == p.c) {
+        for (std::size_t k = 0; k < p.c; k += 5)
+          p.multipliers[k] = QuantizedMultiplier{1 << 30, -3};
+      }
       expect_same_as_reference<Rounding::kDouble>(p, 1, describe(p, 1));
       expect_same_as_reference<Rounding::kSingle>(p, 1, describe(p, 1));
     }

@@ -210,6 +210,27 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void interleave4x32
   out[1] = _mm512_permutex2var_epi8(rows01, index_hi, rows23);
 }
 
+// Four pixels' 64 channels (a, b, c, d) interleaved into four vectors of 4-byte lanes with two
+// rounds of in-lane unpacks (no cross-lane shuffle): vector j, 128-bit lane L, dword i holds
+// (a, b, c, d) of channel 16L + 4j + i. Saturating packs of the four results (j = 0, 1 and 2, 3,
+// then the two) restore the channel order.
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void interleave4x64(
+    __m512i a, __m512i b, __m512i c, __m512i d, __m512i (&out)[4]) {
+  const __m512i ab_lo = _mm512_unpacklo_epi8(a, b);  // (a, b) of channels 16L + 0..7
+  const __m512i ab_hi = _mm512_unpackhi_epi8(a, b);  // 16L + 8..15
+  const __m512i cd_lo = _mm512_unpacklo_epi8(c, d);
+  const __m512i cd_hi = _mm512_unpackhi_epi8(c, d);
+  out[0] = _mm512_unpacklo_epi16(ab_lo, cd_lo);  // 16L + 0..3
+  out[1] = _mm512_unpackhi_epi16(ab_lo, cd_lo);  // 16L + 4..7
+  out[2] = _mm512_unpacklo_epi16(ab_hi, cd_hi);  // 16L + 8..11
+  out[3] = _mm512_unpackhi_epi16(ab_hi, cd_hi);  // 16L + 12..15
+}
+
+// The channel of lane p (0..15) of vector j in interleave4x64's order.
+constexpr std::size_t interleaved64_channel(int j, int p) {
+  return static_cast<std::size_t>(16 * (p / 4) + 4 * j + p % 4);
+}
+
 // How DoubleRounding16 computes, chosen once per block of channels.
 enum class RoundingPath : std::uint8_t {
   kGeneral,     // any shift
@@ -348,6 +369,16 @@ struct Narrow16 {
     v = _mm512_packs_epi16(v, v);
     if (clamps) v = _mm512_min_epi8(_mm512_max_epi8(v, clamp_min8), clamp_max8);
     return _mm512_permutexvar_epi32(two_rows_index, v);
+  }
+
+  // Four vectors in interleave4x64's order: 64 bytes in channel order.
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) __m512i four(__m512i y0, __m512i y1,
+                                                                     __m512i y2, __m512i y3) const {
+    const __m512i v01 = _mm512_adds_epi16(_mm512_packs_epi32(y0, y1), zero_point16);
+    const __m512i v23 = _mm512_adds_epi16(_mm512_packs_epi32(y2, y3), zero_point16);
+    __m512i v = _mm512_packs_epi16(v01, v23);
+    if (clamps) v = _mm512_min_epi8(_mm512_max_epi8(v, clamp_min8), clamp_max8);
+    return v;
   }
 };
 
@@ -627,6 +658,133 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni(const detai
   }
 }
 
+// Where the blocks of one image come from.
+struct BlockRowSource {
+  const std::int8_t* image;
+  std::size_t row_stride;
+  std::size_t channels;
+  std::int64_t in_h;
+  std::int64_t in_w;
+  std::int64_t pad_top;
+  std::int64_t pad_left;
+  const std::int8_t* pad_bytes;  // 64 bytes of the input zero point
+  __mmask32 mask;
+  __m512i index_lo;
+  __m512i index_hi;
+  __m512i flip;
+};
+
+// One block: four pixels' 32 channels interleaved and flipped to x + 128. With 16 channels or
+// fewer only the first vector is read (VnniBlock3x3s2 computes one half): the second is not made.
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void put_block(
+    const BlockRowSource& s, const std::int8_t* p0, const std::int8_t* p1, const std::int8_t* p2,
+    const std::int8_t* p3, __m512i (&dst)[2]) {
+  if ((s.mask >> 16) == 0) {
+    const auto mask = static_cast<__mmask16>(s.mask);
+    const __m512i rows01 = _mm512_inserti64x4(
+        _mm512_castsi256_si512(_mm256_zextsi128_si256(_mm_maskz_loadu_epi8(mask, p0))),
+        _mm256_zextsi128_si256(_mm_maskz_loadu_epi8(mask, p1)), 1);
+    const __m512i rows23 = _mm512_inserti64x4(
+        _mm512_castsi256_si512(_mm256_zextsi128_si256(_mm_maskz_loadu_epi8(mask, p2))),
+        _mm256_zextsi128_si256(_mm_maskz_loadu_epi8(mask, p3)), 1);
+    dst[0] = _mm512_xor_si512(_mm512_permutex2var_epi8(rows01, s.index_lo, rows23), s.flip);
+    return;
+  }
+  __m512i v[2];
+  interleave4x32(p0, p1, p2, p3, s.mask, s.index_lo, s.index_hi, v);
+  dst[0] = _mm512_xor_si512(v[0], s.flip);
+  dst[1] = _mm512_xor_si512(v[1], s.flip);
+}
+
+// One block of 64 channels (VnniBlock3x3s2Wide): full loads, flipped, interleaved in lanes.
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void put_block(
+    const BlockRowSource& s, const std::int8_t* p0, const std::int8_t* p1, const std::int8_t* p2,
+    const std::int8_t* p3, __m512i (&dst)[4]) {
+  interleave4x64(_mm512_xor_si512(_mm512_loadu_si512(p0), s.flip),
+                 _mm512_xor_si512(_mm512_loadu_si512(p1), s.flip),
+                 _mm512_xor_si512(_mm512_loadu_si512(p2), s.flip),
+                 _mm512_xor_si512(_mm512_loadu_si512(p3), s.flip), dst);
+}
+
+// A block at the image's edge: pixels outside read the zero point.
+template <std::size_t kVectors>
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void put_edge_block(
+    const BlockRowSource& s, const std::int8_t* const rows[2], std::int64_t x,
+    __m512i (&dst)[kVectors]) {
+  const std::int8_t* p[4];
+  for (int k = 0; k < 4; ++k) {
+    const std::int8_t* row = rows[k / 2];
+    const std::int64_t ix = x + k % 2;
+    p[k] = row != nullptr && ix >= 0 && ix < s.in_w
+               ? row + static_cast<std::size_t>(ix) * s.channels
+               : s.pad_bytes;
+  }
+  put_block(s, p[0], p[1], p[2], p[3], dst);
+}
+
+// The blocks of one block row whose two columns lie inside the image, q in [q_lo, q_hi) of the
+// tile, read from pointers two pixels apart per block (a row outside the image reads the zero
+// point: its step is 0).
+struct BlockFeed {
+  const std::int8_t* p0;  // top-left pixel of block q_lo
+  const std::int8_t* p2;  // bottom-left pixel of block q_lo
+  std::size_t step0;
+  std::size_t step1;
+  std::int64_t q_lo;
+  std::int64_t q_hi;
+
+  template <std::size_t kVectors>
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void put(const BlockRowSource& s,
+                                                                 std::int64_t q,
+                                                                 __m512i (&dst)[kVectors]) const {
+    if (q < q_lo || q >= q_hi) return;
+    const auto k = static_cast<std::size_t>(2 * (q - q_lo));
+    put_block(s, p0 + k * step0, p0 + (k + 1) * step0, p2 + k * step1, p2 + (k + 1) * step1, dst);
+  }
+};
+
+// Block row m (input rows 2m - pad_top and the next), blocks q = ox0 .. ox0 + blocks - 1, of the
+// 32 (two vectors) or 64 (four vectors) channels from c0: writes the blocks at the image's edges
+// and returns the feed of the others.
+template <std::size_t kBlocks, std::size_t kVectors>
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) BlockFeed build_edge_blocks(
+    const BlockRowSource& s, std::int64_t m, std::size_t c0, std::size_t ox0, std::size_t blocks,
+    __m512i (&dst)[kBlocks][kVectors]) {
+  const std::int8_t* rows[2];
+  for (int dy = 0; dy < 2; ++dy) {
+    const std::int64_t iy = 2 * m + dy - s.pad_top;
+    rows[dy] = iy >= 0 && iy < s.in_h ? s.image + static_cast<std::size_t>(iy) * s.row_stride + c0
+                                      : nullptr;
+  }
+  const std::int64_t x0 = 2 * static_cast<std::int64_t>(ox0) - s.pad_left;
+  std::int64_t q_lo = x0 >= 0 ? 0 : (1 - x0) / 2;  // first q with x >= 0
+  std::int64_t q_hi = (s.in_w - x0) / 2;           // first q with x + 1 >= in_w
+  const auto count = static_cast<std::int64_t>(blocks);
+  if (q_lo > count) q_lo = count;
+  if (q_hi > count) q_hi = count;
+  if (q_hi < q_lo) q_hi = q_lo;
+  for (std::int64_t q = 0; q < q_lo; ++q) put_edge_block(s, rows, x0 + 2 * q, dst[q]);
+  for (std::int64_t q = q_hi; q < count; ++q) put_edge_block(s, rows, x0 + 2 * q, dst[q]);
+  BlockFeed feed{s.pad_bytes, s.pad_bytes, 0, 0, q_lo, q_hi};
+  if (q_lo < q_hi) {
+    feed.step0 = rows[0] != nullptr ? s.channels : 0;
+    feed.step1 = rows[1] != nullptr ? s.channels : 0;
+    const auto first = static_cast<std::size_t>(x0 + 2 * q_lo);
+    feed.p0 = (rows[0] != nullptr ? rows[0] : s.pad_bytes) + first * feed.step0;
+    feed.p2 = (rows[1] != nullptr ? rows[1] : s.pad_bytes) + first * feed.step1;
+  }
+  return feed;
+}
+
+// The whole block row (build_edge_blocks and its feed).
+template <std::size_t kBlocks, std::size_t kVectors>
+__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void build_block_row(
+    const BlockRowSource& s, std::int64_t m, std::size_t c0, std::size_t ox0, std::size_t blocks,
+    __m512i (&dst)[kBlocks][kVectors]) {
+  const BlockFeed feed = build_edge_blocks(s, m, c0, ox0, blocks, dst);
+  for (std::int64_t q = feed.q_lo; q < feed.q_hi; ++q) feed.put(s, q, dst[q]);
+}
+
 // 3x3 at stride 2 on 2x2 blocks: block (m, q) holds, per channel, the input pixels
 //   (2m + dy - pad_top, 2q + dx - pad_left) for dy, dx in {0, 1}, flipped to x + 128,
 // and output (oy, ox) is the sum over blocks (oy, ox), (oy, ox + 1), (oy + 1, ox), (oy + 1, ox + 1)
@@ -654,30 +812,35 @@ struct VnniBlock3x3s2 {
 
   // compute<halves, path> for run-time halves (1 or 2) and path.
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute_any(
-      const BlockRow& top, const BlockRow& bottom, std::size_t count, std::int8_t* out, int halves,
-      RoundingPath path) const {
+      const BlockRow& top, BlockRow& bottom, const BlockRowSource& src, const BlockFeed& feed,
+      std::size_t count, std::int8_t* out, int halves, RoundingPath path) const {
     if (halves == 2) {
       if (path == RoundingPath::kDoubled)
-        return compute<2, RoundingPath::kDoubled>(top, bottom, count, out);
+        return compute<2, RoundingPath::kDoubled>(top, bottom, src, feed, count, out);
       if (path == RoundingPath::kRightShift) {
-        return compute<2, RoundingPath::kRightShift>(top, bottom, count, out);
+        return compute<2, RoundingPath::kRightShift>(top, bottom, src, feed, count, out);
       }
-      return compute<2, RoundingPath::kGeneral>(top, bottom, count, out);
+      return compute<2, RoundingPath::kGeneral>(top, bottom, src, feed, count, out);
     }
     if (path == RoundingPath::kDoubled)
-      return compute<1, RoundingPath::kDoubled>(top, bottom, count, out);
+      return compute<1, RoundingPath::kDoubled>(top, bottom, src, feed, count, out);
     if (path == RoundingPath::kRightShift) {
-      return compute<1, RoundingPath::kRightShift>(top, bottom, count, out);
+      return compute<1, RoundingPath::kRightShift>(top, bottom, src, feed, count, out);
     }
-    return compute<1, RoundingPath::kGeneral>(top, bottom, count, out);
+    return compute<1, RoundingPath::kGeneral>(top, bottom, src, feed, count, out);
   }
 
+  // Output ox first builds the block ox + 1 of the lower block row (if `feed` has it), so the
+  // loads of the build overlap the arithmetic.
   template <int kHalves, RoundingPath kPath>
-  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(const BlockRow& top,
-                                                                     const BlockRow& bottom,
-                                                                     std::size_t count,
-                                                                     std::int8_t* out) const {
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(
+      const BlockRow& top, BlockRow& bottom, const BlockRowSource& src, const BlockFeed& feed,
+      std::size_t count, std::int8_t* out) const {
+    const BlockRowSource s = src;
+    const BlockFeed f = feed;
+    f.put(s, 0, bottom[0]);
     for (std::size_t ox = 0; ox < count; ++ox, out += channels) {
+      f.put(s, static_cast<std::int64_t>(ox) + 1, bottom[ox + 1]);
       __m512i acc[kHalves];
       for (int h = 0; h < kHalves; ++h) {
         __m512i v = _mm512_dpbusd_epi32(folded_bias[h], top[ox][h], weights[h][0]);
@@ -704,91 +867,147 @@ struct VnniBlock3x3s2 {
   }
 };
 
-// Where the blocks of one image come from.
-struct BlockRowSource {
-  const std::int8_t* image;
-  std::size_t row_stride;
+// The same kernel on 64 channels: a block is four vectors in interleave4x64's order (full 64-byte
+// loads and in-lane unpacks instead of vpermt2b, which competes with vpdpbusd for the multiply
+// pipes on some CPUs); weights, folded biases and multipliers are permuted alike, and the packs of
+// the epilogue put the 64 results back in channel order.
+template <Rounding R>
+struct VnniBlock3x3s2Wide {
+  static constexpr std::size_t kTileOut = 32;
+  static constexpr std::size_t kTileBlocks = kTileOut + 1;
+  using BlockRow = __m512i[kTileBlocks][4];
+
+  __m512i weights[4][4];  // [vector][block]
+  __m512i folded_bias[4];
+  __m512i multiplier[4];
+  __m512i shift[4];
+  DoubleRounding16 rounding[4];
+  Narrow16 narrow;
+  __m512i zero_point;
+  __m512i clamp_min;
+  __m512i clamp_max;
   std::size_t channels;
-  std::int64_t in_h;
-  std::int64_t in_w;
-  std::int64_t pad_top;
-  std::int64_t pad_left;
-  const std::int8_t* pad_bytes;  // 32 bytes of the input zero point
-  __mmask32 mask;
-  __m512i index_lo;
-  __m512i index_hi;
-  __m512i flip;
-};
+  bool per_channel;
 
-// One block: four pixels' 32 channels interleaved and flipped to x + 128.
-__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void put_block(
-    const BlockRowSource& s, const std::int8_t* p0, const std::int8_t* p1, const std::int8_t* p2,
-    const std::int8_t* p3, __m512i (&dst)[2]) {
-  __m512i v[2];
-  interleave4x32(p0, p1, p2, p3, s.mask, s.index_lo, s.index_hi, v);
-  dst[0] = _mm512_xor_si512(v[0], s.flip);
-  dst[1] = _mm512_xor_si512(v[1], s.flip);
-}
-
-// A block at the image's edge: pixels outside read the zero point.
-__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) inline void put_edge_block(
-    const BlockRowSource& s, const std::int8_t* const rows[2], std::int64_t x, __m512i (&dst)[2]) {
-  const std::int8_t* p[4];
-  for (int k = 0; k < 4; ++k) {
-    const std::int8_t* row = rows[k / 2];
-    const std::int64_t ix = x + k % 2;
-    p[k] = row != nullptr && ix >= 0 && ix < s.in_w
-               ? row + static_cast<std::size_t>(ix) * s.channels
-               : s.pad_bytes;
+  // compute<path, per_channel> for a run-time path (the halves of VnniBlock3x3s2 are always four
+  // vectors here).
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute_any(
+      const BlockRow& top, BlockRow& bottom, const BlockRowSource& src, const BlockFeed& feed,
+      std::size_t count, std::int8_t* out, int /*halves*/, RoundingPath path) const {
+    if (per_channel) return compute_path<true>(top, bottom, src, feed, count, out, path);
+    return compute_path<false>(top, bottom, src, feed, count, out, path);
   }
-  put_block(s, p[0], p[1], p[2], p[3], dst);
-}
 
-// Block row m (input rows 2m - pad_top and the next), blocks q = ox0 .. ox0 + blocks - 1, of the
-// 32 channels from c0.
-template <std::size_t kBlocks>
-__attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void build_block_row(
-    const BlockRowSource& s, std::int64_t m, std::size_t c0, std::size_t ox0, std::size_t blocks,
-    __m512i (&dst)[kBlocks][2]) {
-  const std::int8_t* rows[2];
-  for (int dy = 0; dy < 2; ++dy) {
-    const std::int64_t iy = 2 * m + dy - s.pad_top;
-    rows[dy] = iy >= 0 && iy < s.in_h ? s.image + static_cast<std::size_t>(iy) * s.row_stride + c0
-                                      : nullptr;
+  template <bool kPerChannel>
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute_path(
+      const BlockRow& top, BlockRow& bottom, const BlockRowSource& src, const BlockFeed& feed,
+      std::size_t count, std::int8_t* out, RoundingPath path) const {
+    if (path == RoundingPath::kDoubled)
+      return compute<RoundingPath::kDoubled, kPerChannel>(top, bottom, src, feed, count, out);
+    if (path == RoundingPath::kRightShift) {
+      return compute<RoundingPath::kRightShift, kPerChannel>(top, bottom, src, feed, count, out);
+    }
+    return compute<RoundingPath::kGeneral, kPerChannel>(top, bottom, src, feed, count, out);
   }
-  // Blocks with both columns inside the image take pointers that advance by two pixels (a row
-  // outside the image reads the zero point and does not advance); the others check each pixel.
-  const std::int64_t x0 = 2 * static_cast<std::int64_t>(ox0) - s.pad_left;
-  std::int64_t q_lo = x0 >= 0 ? 0 : (1 - x0) / 2;  // first q with x >= 0
-  std::int64_t q_hi = (s.in_w - x0) / 2;           // first q with x + 1 >= in_w
-  const auto count = static_cast<std::int64_t>(blocks);
-  if (q_lo > count) q_lo = count;
-  if (q_hi > count) q_hi = count;
-  if (q_hi < q_lo) q_hi = q_lo;
-  for (std::int64_t q = 0; q < q_lo; ++q) put_edge_block(s, rows, x0 + 2 * q, dst[q]);
-  if (q_lo < q_hi) {
-    const std::size_t step0 = rows[0] != nullptr ? s.channels : 0;
-    const std::size_t step1 = rows[1] != nullptr ? s.channels : 0;
-    const auto first = static_cast<std::size_t>(x0 + 2 * q_lo);
-    const std::int8_t* p0 = (rows[0] != nullptr ? rows[0] : s.pad_bytes) + first * step0;
-    const std::int8_t* p2 = (rows[1] != nullptr ? rows[1] : s.pad_bytes) + first * step1;
-    for (std::int64_t q = q_lo; q < q_hi; ++q) {
-      put_block(s, p0, p0 + step0, p2, p2 + step1, dst[q]);
-      p0 += 2 * step0;
-      p2 += 2 * step1;
+
+  // Per tensor, the four vectors share one multiplier: its constants are read once. Everything
+  // the loop reads is copied to locals first (the int8 stores may alias any member).
+  // Output ox first builds the block ox + 1 of the lower block row (as VnniBlock3x3s2).
+  template <RoundingPath kPath, bool kPerChannel>
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void compute(
+      const BlockRow& top, BlockRow& bottom, const BlockRowSource& src, const BlockFeed& feed,
+      std::size_t count, std::int8_t* out) const {
+    constexpr int kRequants = kPerChannel ? 4 : 1;
+    __m512i w[4][4];
+    __m512i bias[4];
+    for (int v = 0; v < 4; ++v) {
+      bias[v] = folded_bias[v];
+      for (int b = 0; b < 4; ++b) w[v][b] = weights[v][b];
+    }
+    DoubleRounding16 rq[kRequants];
+    __m512i m[kRequants];
+    __m512i e[kRequants];
+    for (int r = 0; r < kRequants; ++r) {
+      rq[r] = rounding[r];
+      m[r] = multiplier[r];
+      e[r] = shift[r];
+    }
+    const Narrow16 nw = narrow;
+    const __m512i zp = zero_point;
+    const __m512i lo = clamp_min;
+    const __m512i hi = clamp_max;
+    const std::size_t stride = channels;
+    const BlockRowSource s = src;
+    const BlockFeed f = feed;
+    f.put(s, 0, bottom[0]);
+    for (std::size_t ox = 0; ox < count; ++ox, out += stride) {
+      f.put(s, static_cast<std::int64_t>(ox) + 1, bottom[ox + 1]);
+      __m512i y[4];
+      for (int v = 0; v < 4; ++v) {
+        const int r = kPerChannel ? v : 0;
+        __m512i acc = _mm512_dpbusd_epi32(bias[v], top[ox][v], w[v][0]);
+        acc = _mm512_dpbusd_epi32(acc, top[ox + 1][v], w[v][1]);
+        acc = _mm512_dpbusd_epi32(acc, bottom[ox][v], w[v][2]);
+        acc = _mm512_dpbusd_epi32(acc, bottom[ox + 1][v], w[v][3]);
+        if constexpr (R == Rounding::kDouble) {
+          y[v] = rq[r].template apply<kPath>(acc);
+        } else {
+          const hn::Full512<std::int32_t> d;
+          y[v] =
+              requantize<R, true>(d, hn::Vec512<std::int32_t>{acc}, hn::Vec512<std::int32_t>{m[r]},
+                                  hn::Vec512<std::int32_t>{e[r]}, hn::Vec512<std::int32_t>{zp},
+                                  hn::Vec512<std::int32_t>{lo}, hn::Vec512<std::int32_t>{hi})
+                  .raw;
+        }
+      }
+      __m512i bytes;
+      if constexpr (R == Rounding::kDouble) {
+        bytes = nw.four(y[0], y[1], y[2], y[3]);
+      } else {
+        // Already clamped to int8 with the zero point added: the packs are exact.
+        bytes = _mm512_packs_epi16(_mm512_packs_epi32(y[0], y[1]), _mm512_packs_epi32(y[2], y[3]));
+      }
+      _mm512_storeu_si512(out, bytes);
     }
   }
-  for (std::int64_t q = q_hi; q < count; ++q) put_edge_block(s, rows, x0 + 2 * q, dst[q]);
+};
+
+// The passes of one block of channels over the rows [band, band_end) of image n: tiles of
+// Block::kTileOut outputs, each block row built once and used by the two output rows it serves.
+template <typename Block>
+HWY_INLINE __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void block_row_passes(
+    const Block& block, typename Block::BlockRow (&block_rows)[2], const BlockRowSource& src,
+    std::size_t band, std::size_t band_end, std::size_t image_row0, std::size_t out_w,
+    std::size_t c0, std::int8_t* output, int halves, RoundingPath path) {
+  constexpr std::size_t kTileOut = Block::kTileOut;
+  const std::size_t channels = block.channels;
+  for (std::size_t ox0 = 0; ox0 < out_w; ox0 += kTileOut) {
+    const std::size_t ox1 = out_w - ox0 < kTileOut ? out_w : ox0 + kTileOut;
+    const std::size_t blocks = ox1 - ox0 + 1;
+    build_block_row(src, static_cast<std::int64_t>(band - image_row0), c0, ox0, blocks,
+                    block_rows[0]);
+    for (std::size_t row = band; row < band_end; ++row) {
+      const std::size_t oy = row - image_row0;
+      const std::size_t top = (row - band) % 2;
+      const BlockFeed feed = build_edge_blocks(src, static_cast<std::int64_t>(oy) + 1, c0, ox0,
+                                               blocks, block_rows[1 - top]);
+      std::int8_t* out = output + (row * out_w + ox0) * channels + c0;
+      block.compute_any(block_rows[top], block_rows[1 - top], src, feed, ox1 - ox0, out, halves,
+                        path);
+    }
+  }
 }
 
 template <Rounding R>
 __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni_3x3s2(
     const detail::DepthwiseArgs& a, std::size_t row_begin, std::size_t row_end) {
   using Block = VnniBlock3x3s2<R>;
-  constexpr std::size_t kTileOut = Block::kTileOut;
-  constexpr std::size_t kBandRows = 8;
+  using Wide = VnniBlock3x3s2Wide<R>;
+  constexpr std::size_t kBandRows = 16;  // a block row ends a band and begins the next: built twice
   alignas(64) typename Block::BlockRow block_rows[2];
+  alignas(64) typename Wide::BlockRow wide_rows[2];
   Block block;
+  Wide wide;
 
   const std::int8_t* const input = a.input;
   const std::int8_t* const filter = a.filter;
@@ -810,15 +1029,21 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni_3x3s2(
   const __m512i flip = _mm512_set1_epi8(static_cast<char>(0x80));
   const __m512i ones = _mm512_set1_epi8(1);
   const __m512i zero = _mm512_setzero_si512();
-  alignas(32) std::int8_t pad_bytes[32];
+  alignas(64) std::int8_t pad_bytes[64];
   for (std::int8_t& b : pad_bytes) b = static_cast<std::int8_t>(a.input_zero_point);
-  alignas(32) static constexpr std::int8_t kZeros[32] = {};
+  alignas(64) static constexpr std::int8_t kZeros[64] = {};
   const __m512i zp_plus_128 = _mm512_set1_epi32(a.input_zero_point + 128);
   block.narrow.init(a.output_zero_point, a.clamp_min, a.clamp_max);
   block.zero_point = _mm512_set1_epi32(a.output_zero_point);
   block.clamp_min = _mm512_set1_epi32(a.clamp_min);
   block.clamp_max = _mm512_set1_epi32(a.clamp_max);
   block.channels = channels;
+  wide.narrow = block.narrow;
+  wide.zero_point = block.zero_point;
+  wide.clamp_min = block.clamp_min;
+  wide.clamp_max = block.clamp_max;
+  wide.channels = channels;
+  wide.per_channel = per_channel;
   const hn::Full512<std::int32_t> d;
 
   for (std::size_t band = row_begin; band < row_end;) {
@@ -829,7 +1054,57 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni_3x3s2(
     if (band_end > image_end) band_end = image_end;
     const std::int8_t* const image = input + n * a.in_h * row_stride;
 
-    for (std::size_t c0 = 0; c0 < channels; c0 += 32) {
+    // Whole groups of 64 channels take the wide blocks, the rest blocks of 32.
+    std::size_t c0 = 0;
+    for (; channels - c0 >= 64; c0 += 64) {
+      // Block weights (taps as in the loop below) in interleave4x64's order.
+      for (int i = 0; i < 2; ++i) {
+        for (int j = 0; j < 2; ++j) {
+          __m512i taps[4];
+          for (int k = 0; k < 4; ++k) {
+            const int ky = 2 * i + k / 2;
+            const int kx = 2 * j + k % 2;
+            taps[k] = _mm512_loadu_si512(
+                ky < 3 && kx < 3 ? filter + static_cast<std::size_t>(ky * 3 + kx) * channels + c0
+                                 : kZeros);
+          }
+          __m512i w[4];
+          interleave4x64(taps[0], taps[1], taps[2], taps[3], w);
+          for (int v = 0; v < 4; ++v) wide.weights[v][2 * i + j] = w[v];
+        }
+      }
+      // Biases and multipliers of each vector's lanes.
+      alignas(64) std::int32_t lane_bias[64];
+      alignas(64) std::int32_t lane_multiplier[64];
+      alignas(64) std::int32_t lane_shift[64];
+      for (int v = 0; v < 4; ++v) {
+        for (int p = 0; p < 16; ++p) {
+          const std::size_t c = c0 + interleaved64_channel(v, p);
+          const QuantizedMultiplier& m = multipliers[per_channel ? c : 0];
+          lane_bias[16 * v + p] = bias_data != nullptr ? bias_data[c] : 0;
+          lane_multiplier[16 * v + p] = m.multiplier;
+          lane_shift[16 * v + p] = m.shift;
+        }
+      }
+      for (int v = 0; v < 4; ++v) {
+        __m512i weight_sum = zero;
+        for (int b = 0; b < 4; ++b) {
+          weight_sum = _mm512_dpbusd_epi32(weight_sum, ones, wide.weights[v][b]);
+        }
+        const __m512i bias = _mm512_load_si512(lane_bias + 16 * v);
+        wide.folded_bias[v] = _mm512_sub_epi32(bias, _mm512_mullo_epi32(zp_plus_128, weight_sum));
+        wide.multiplier[v] = _mm512_load_si512(lane_multiplier + 16 * v);
+        wide.shift[v] = _mm512_load_si512(lane_shift + 16 * v);
+        wide.rounding[v].init(wide.multiplier[v], wide.shift[v]);
+      }
+      const RoundingPath path =
+          rounding_path(wide.rounding, 4, accumulator_bound(bias_data, c0, 64, 9));
+      const BlockRowSource src{image,    row_stride, channels,      in_h,     in_w,     pad_top,
+                               pad_left, pad_bytes,  ~__mmask32{0}, index_lo, index_hi, flip};
+      block_row_passes(wide, wide_rows, src, band, band_end, n * out_h, out_w, c0, output, 4, path);
+    }
+
+    for (; c0 < channels; c0 += 32) {
       const std::size_t count = channels - c0 < 32 ? channels - c0 : 32;
       const auto mask = static_cast<__mmask32>(count == 32 ? ~0u : (1u << count) - 1u);
       block.mask = mask;
@@ -873,27 +1148,13 @@ __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) void rows_vnni_3x3s2(
         block.shift[h] = shift.raw;
         block.rounding[h].init(multiplier.raw, shift.raw);
       }
-      const RoundingPath path = rounding_path(block.rounding, count > 16 ? 2 : 1,
-                                              accumulator_bound(bias_data, c0, count, 9));
-
-      for (std::size_t ox0 = 0; ox0 < out_w; ox0 += kTileOut) {
-        const std::size_t ox1 = out_w - ox0 < kTileOut ? out_w : ox0 + kTileOut;
-        const std::size_t blocks = ox1 - ox0 + 1;
-        BlockRowSource src{image,    row_stride, channels, in_h,     in_w,     pad_top,
-                           pad_left, pad_bytes,  mask,     index_lo, index_hi, flip};
-        build_block_row(src, static_cast<std::int64_t>(band - n * out_h), c0, ox0, blocks,
-                        block_rows[0]);
-        for (std::size_t row = band; row < band_end; ++row) {
-          const std::size_t oy = row - n * out_h;
-          const std::size_t top = (row - band) % 2;
-          build_block_row(src, static_cast<std::int64_t>(oy) + 1, c0, ox0, blocks,
-                          block_rows[1 - top]);
-          std::int8_t* out = output + (row * out_w + ox0) * channels + c0;
-          const auto& upper = block_rows[top];
-          const auto& lower = block_rows[1 - top];
-          block.compute_any(upper, lower, ox1 - ox0, out, count > 16 ? 2 : 1, path);
-        }
-      }
+      const int halves = count > 16 ? 2 : 1;
+      const RoundingPath path =
+          rounding_path(block.rounding, halves, accumulator_bound(bias_data, c0, count, 9));
+      const BlockRowSource src{image,    row_stride, channels, in_h,     in_w,     pad_top,
+                               pad_left, pad_bytes,  mask,     index_lo, index_hi, flip};
+      block_row_passes(block, block_rows, src, band, band_end, n * out_h, out_w, c0, output, halves,
+                       path);
     }
     band = band_end;
   }
