@@ -54,7 +54,7 @@ def repetitions(path):
 
 
 def split_runs(runs, op):
-    """{run_name: value} of one op -> (shapes in run order, {impl: {shape: value}})."""
+    """{run_name: value} of one op -> (shapes in the issue's order, {impl: {shape: value}})."""
     shapes, table = [], {}
     for name, value in runs.items():
         parts = name.split("/")
@@ -64,7 +64,9 @@ def split_runs(runs, op):
         if shape not in shapes:
             shapes.append(shape)
         table.setdefault(impl, {})[shape] = value
-    return shapes, table
+    # The issue's shape order (random interleaving shuffles the JSON's).
+    known = [s for s in gemm_table.SHAPES if s in shapes]
+    return known + [s for s in shapes if s not in gemm_table.SHAPES], table
 
 
 def order_impls(impls, wanted):

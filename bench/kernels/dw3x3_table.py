@@ -7,6 +7,16 @@ Usage: dw3x3_table.py dw3x3.json   (Google Benchmark JSON, run with --benchmark_
 import json
 import sys
 
+# The issue's order (bench/kernels/dw3x3_bench.cc); other shapes follow in run order.
+SHAPES = ["112x112x32s1", "112x112x96s2", "56x56x144s1", "56x56x144s2", "28x28x192s1",
+          "14x14x384s1", "14x14x576s1", "7x7x960s1"]
+
+
+def in_order(shapes):
+    """Shapes sorted by SHAPES (the JSON's order is shuffled by random interleaving)."""
+    known = [s for s in SHAPES if s in shapes]
+    return known + [s for s in shapes if s not in SHAPES]
+
 
 def medians(path):
     with open(path) as f:
@@ -17,7 +27,7 @@ def medians(path):
             continue
         _, impl, shape = b["run_name"].split("/")
         table.setdefault(shape, {})[impl] = (b["GOPS"], b["cpu_time"])
-    return table
+    return {shape: table[shape] for shape in in_order(list(table))}
 
 
 def main():
