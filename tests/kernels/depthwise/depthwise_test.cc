@@ -165,22 +165,29 @@ TEST_P(DepthwiseTest, ExtremeValuesSingle) {
   random_shapes<Rounding::kSingle>(4, Values::kExtreme);
 }
 
-// Accumulators at the ends of int32 (bias near INT32_MIN and INT32_MAX) with the largest
-// multipliers below 1/2, 1 and 2, and the smallest: the requantization's overflow edges.
+// The largest multipliers below 1/2, 1 and 2, and the smallest: the requantization's overflow
+// edges, for accumulators at the ends of int32.
+constexpr std::array<QuantizedMultiplier, 5> kEdgeMultipliers{
+    QuantizedMultiplier{INT32_MAX, -1}, QuantizedMultiplier{INT32_MAX, 0},
+    QuantizedMultiplier{INT32_MAX, 1}, QuantizedMultiplier{1 << 30, -31},
+    QuantizedMultiplier{INT32_MAX, -30}};
+
+// Biases alternating near INT32_MIN (even channels) and INT32_MAX (odd), up to 60000 inside.
+void set_biases_near_int32_ends(Problem& p) {
+  p.bias.resize(p.c);
+  for (std::size_t c = 0; c < p.c; ++c) {
+    const std::int32_t edge = c % 2 == 0 ? INT32_MIN : INT32_MAX;
+    p.bias[c] = edge - (c % 2 == 0 ? -1 : 1) * static_cast<std::int32_t>(c % 7) * 10000;
+  }
+}
+
+// Accumulators at the ends of int32 with the edge multipliers.
 TEST_P(DepthwiseTest, AccumulatorsAtTheEndsOfInt32) {
   test::Rng rng(8);
-  const std::array<QuantizedMultiplier, 5> kMultipliers{
-      QuantizedMultiplier{INT32_MAX, -1}, QuantizedMultiplier{INT32_MAX, 0},
-      QuantizedMultiplier{INT32_MAX, 1}, QuantizedMultiplier{1 << 30, -31},
-      QuantizedMultiplier{INT32_MAX, -30}};
   for (int stride : {1, 2}) {
-    for (const QuantizedMultiplier m : kMultipliers) {
+    for (const QuantizedMultiplier m : kEdgeMultipliers) {
       Problem p = make_problem(rng, 1, 7, 9, 35, random_window(rng, 3, stride), Values::kRandom);
-      p.bias.resize(p.c);
-      for (std::size_t c = 0; c < p.c; ++c) {
-        const std::int32_t edge = c % 2 == 0 ? INT32_MIN : INT32_MAX;
-        p.bias[c] = edge - (c % 2 == 0 ? -1 : 1) * static_cast<std::int32_t>(c % 7) * 10000;
-      }
+      set_biases_near_int32_ends(p);
       p.multipliers.assign(rng.uniform_int(0, 1) ? p.c : 1, m);
       expect_same_as_reference<Rounding::kDouble>(p, 1, describe(p, 1));
       expect_same_as_reference<Rounding::kSingle>(p, 1, describe(p, 1));
@@ -215,18 +222,10 @@ TEST_P(DepthwiseTest, Stride2ChannelGroupsAndRests) {
 // The accumulator edges of AccumulatorsAtTheEndsOfInt32 on 3x3 stride 2 with whole groups of 64.
 TEST_P(DepthwiseTest, Stride2WideGroupsAtTheEndsOfInt32) {
   test::Rng rng(10);
-  const std::array<QuantizedMultiplier, 5> kMultipliers{
-      QuantizedMultiplier{INT32_MAX, -1}, QuantizedMultiplier{INT32_MAX, 0},
-      QuantizedMultiplier{INT32_MAX, 1}, QuantizedMultiplier{1 << 30, -31},
-      QuantizedMultiplier{INT32_MAX, -30}};
-  for (const QuantizedMultiplier m : kMultipliers) {
+  for (const QuantizedMultiplier m : kEdgeMultipliers) {
     for (const std::size_t c : {64, 80, 131}) {
       Problem p = make_problem(rng, 1, 9, 11, c, random_window(rng, 3, 2), Values::kRandom);
-      p.bias.resize(p.c);
-      for (std::size_t k = 0; k < p.c; ++k) {
-        const std::int32_t edge = k % 2 == 0 ? INT32_MIN : INT32_MAX;
-        p.bias[k] = edge - (k % 2 == 0 ? -1 : 1) * static_cast<std::int32_t>(k % 7) * 10000;
-      }
+      set_biases_near_int32_ends(p);
       p.multipliers.assign(rng.uniform_int(0, 1) ? p.c : 1, m);
       // Per channel: a different multiplier in some lanes exercises the permuted order.
       if (p.multipliers.size() == p.c) {
