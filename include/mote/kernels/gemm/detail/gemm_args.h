@@ -87,18 +87,17 @@ inline void gemm_epilogue_flags(GemmArgs& args) {
   args.vector_epilogue = true;
   args.tie_correction = false;
   args.shift31 = false;
+  int max_right_shift = 0;
   for (std::size_t i = 0; i < count; ++i) {
     const QuantizedMultiplier q = args.multipliers[i];
     if (q.shift > 0) args.vector_epilogue = false;
     if (q.shift == 0) args.shift31 = true;
     if (args.rounding == Rounding::kDouble && q.shift < 0) args.tie_correction = true;
+    if (-q.shift > max_right_shift) max_right_shift = -q.shift;
   }
   args.doubled = args.rounding == Rounding::kDouble && args.vector_epilogue && !args.shift31 &&
                  args.b.max_abs_accumulator < (std::int64_t{1} << 30);
-  args.zero_point_in_nudge = args.doubled;
-  for (std::size_t i = 0; i < count; ++i) {
-    if (-args.multipliers[i].shift > 23) args.zero_point_in_nudge = false;
-  }
+  args.zero_point_in_nudge = args.doubled && max_right_shift <= 23;
 }
 
 // One output element from its int32 accumulator (packed bias included): the scalar epilogue,
