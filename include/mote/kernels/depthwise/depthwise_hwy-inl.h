@@ -365,18 +365,27 @@ struct Narrow16 {
 
   // Two vectors at once: the low 128 bits hold y0's 16 bytes, the next 128 bits y1's.
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) __m512i two(__m512i y0, __m512i y1) const {
-    __m512i v = _mm512_adds_epi16(_mm512_packs_epi32(y0, y1), zero_point16);
-    v = _mm512_packs_epi16(v, v);
-    if (clamps) v = _mm512_min_epi8(_mm512_max_epi8(v, clamp_min8), clamp_max8);
-    return _mm512_permutexvar_epi32(two_rows_index, v);
+    const __m512i w = words(y0, y1);
+    return _mm512_permutexvar_epi32(two_rows_index, bytes(w, w));
   }
 
   // Four vectors in interleave4x64's order: 64 bytes in channel order.
   __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) __m512i four(__m512i y0, __m512i y1,
                                                                      __m512i y2, __m512i y3) const {
-    const __m512i v01 = _mm512_adds_epi16(_mm512_packs_epi32(y0, y1), zero_point16);
-    const __m512i v23 = _mm512_adds_epi16(_mm512_packs_epi32(y2, y3), zero_point16);
-    __m512i v = _mm512_packs_epi16(v01, v23);
+    return bytes(words(y0, y1), words(y2, y3));
+  }
+
+ private:
+  // int32 -> int16 with saturation (in-lane), then the output zero point (saturating).
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) __m512i words(__m512i y0,
+                                                                      __m512i y1) const {
+    return _mm512_adds_epi16(_mm512_packs_epi32(y0, y1), zero_point16);
+  }
+
+  // int16 -> int8 with saturation (in-lane), clamped when the clamp is narrower than int8.
+  __attribute__((target(HWY_TARGET_STR ",avx512vnni"))) __m512i bytes(__m512i w01,
+                                                                      __m512i w23) const {
+    __m512i v = _mm512_packs_epi16(w01, w23);
     if (clamps) v = _mm512_min_epi8(_mm512_max_epi8(v, clamp_min8), clamp_max8);
     return v;
   }
