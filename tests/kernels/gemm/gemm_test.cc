@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <vector>
 
 #include "mote/base/thread_pool.h"
@@ -112,26 +114,64 @@ Packed pack(const Problem& p) {
   return out;
 }
 
-// Runs ref and mote (single-threaded and on pools of 2 and 3) and expects identical bytes.
+// A float epilogue plan of (packed, stage) in its own storage; empty when planning says
+// kUnsupported (any other status fails the test).
+struct Plan {
+  std::vector<float> scale, offset, offset_negative;
+  GemmFloatEpilogue view;
+};
+
 template <Rounding R>
-void check(const Problem& p, ThreadPool* pools[2]) {
+Plan plan_of(const PackedGemmWeights& packed, const OutputStage<R>& stage) {
+  Plan plan;
+  const std::size_t count = stage.multipliers.size();
+  plan.scale.assign(count, 0.0f);
+  plan.offset.assign(count, 0.0f);
+  plan.offset_negative.assign(count, 0.0f);
+  const Status s = plan_gemm_float_epilogue(packed, stage, std::span<float>(plan.scale),
+                                            std::span<float>(plan.offset),
+                                            std::span<float>(plan.offset_negative));
+  EXPECT_TRUE(s == Status::kOk || s == Status::kUnsupported);
+  if (s == Status::kOk) plan.view = {plan.scale, plan.offset, plan.offset_negative};
+  return plan;
+}
+
+// Runs ref and mote (single-threaded and on pools of 2 and 3, with the integer epilogue and
+// with a float epilogue plan when one exists) and expects identical bytes. True if planned.
+template <Rounding R>
+bool check(const Problem& p, ThreadPool* pools[2]) {
   std::vector<std::int8_t> expected(p.m * p.n, 0x5a);
   auto a = make_view(p.a.data(), Mat(p.m, p.k));
   auto b = make_view(p.b.data(), Mat(p.n, p.k));
-  ASSERT_EQ(ref::gemm(a, p.a_zero_point, b, 0, make_view(expected.data(), Mat(p.m, p.n)),
+  EXPECT_EQ(ref::gemm(a, p.a_zero_point, b, 0, make_view(expected.data(), Mat(p.m, p.n)),
                       stage_of<R>(p, true)),
             Status::kOk);
   const Packed packed = pack(p);
   const OutputStage<R> stage = stage_of<R>(p, false);
   std::vector<std::int8_t> got(p.m * p.n, 0x5a);
-  ASSERT_EQ(gemm(a, packed.view, make_view(got.data(), Mat(p.m, p.n)), stage), Status::kOk);
-  ASSERT_EQ(got, expected) << "M=" << p.m << " K=" << p.k << " N=" << p.n;
+  EXPECT_EQ(gemm(a, packed.view, make_view(got.data(), Mat(p.m, p.n)), stage), Status::kOk);
+  EXPECT_EQ(got, expected) << "M=" << p.m << " K=" << p.k << " N=" << p.n;
+  const Plan plan = plan_of(packed.view, stage);
+  if (!plan.view.empty()) {
+    std::vector<std::int8_t> planned(p.m * p.n, 0x5a);
+    EXPECT_EQ(gemm(a, packed.view, make_view(planned.data(), Mat(p.m, p.n)), stage, plan.view),
+              Status::kOk);
+    EXPECT_EQ(planned, expected) << "float epilogue, M=" << p.m << " K=" << p.k << " N=" << p.n;
+  }
   for (int i = 0; i < 2; ++i) {
     std::vector<std::int8_t> threaded(p.m * p.n, 0x5a);
-    ASSERT_EQ(gemm(a, packed.view, make_view(threaded.data(), Mat(p.m, p.n)), stage, *pools[i]),
+    EXPECT_EQ(gemm(a, packed.view, make_view(threaded.data(), Mat(p.m, p.n)), stage, *pools[i]),
               Status::kOk);
-    ASSERT_EQ(threaded, expected) << "threads=" << pools[i]->threads();
+    EXPECT_EQ(threaded, expected) << "threads=" << pools[i]->threads();
+    if (!plan.view.empty()) {
+      std::fill(threaded.begin(), threaded.end(), std::int8_t{0x5a});
+      EXPECT_EQ(gemm(a, packed.view, make_view(threaded.data(), Mat(p.m, p.n)), stage, plan.view,
+                     *pools[i]),
+                Status::kOk);
+      EXPECT_EQ(threaded, expected) << "float epilogue, threads=" << pools[i]->threads();
+    }
   }
+  return !plan.view.empty();
 }
 
 class GemmTest : public test::PerTarget {
@@ -261,6 +301,99 @@ TEST_P(GemmTest, StridedRows) {
       EXPECT_EQ(wide_c[i * 40 + j], inside ? expected[i * 19 + j - 5] : std::int8_t{0x11});
     }
   }
+}
+
+// Shallow MobileNet-like layers (small biases, K <= 96), where plans exist: most must plan,
+// and every planned GEMM must give the reference's bytes, per-tensor and per-channel, with
+// ReLU-like clamps, zero points at the ends of int8, and extreme activations.
+TEST_P(GemmTest, FloatEpiloguePlans) {
+  test::Rng rng(4242);
+  int planned = 0, total = 0;
+  for (int iter = 0; iter < 48; ++iter) {
+    const std::size_t k_choices[] = {1, 3, 16, 24, 32, 64, 96};
+    const std::size_t n_choices[] = {1, 16, 17, 24, 96, 144};
+    Problem p = random_problem(
+        rng, rng.index(1, 50), k_choices[rng.index(0, 6)], n_choices[rng.index(0, 5)],
+        iter % 4 == 3 ? Values::kExtreme : Values::kUniform, iter % 2 == 0, -14, -1);
+    for (auto& x : p.bias) x = rng.uniform_int<std::int32_t>(-30000, 30000);
+    if (iter % 5 == 0) {  // ReLU
+      p.clamp_min = p.zero_point;
+      p.clamp_max = 127;
+    }
+    planned += check<Rounding::kDouble>(p, pools_) ? 1 : 0;
+    planned += check<Rounding::kSingle>(p, pools_) ? 1 : 0;
+    total += 2;
+  }
+  EXPECT_GE(planned * 2, total) << planned << " of " << total << " planned";
+}
+
+// The plan's proof, checked by brute force: for random columns, every accumulator in
+// [-B, B] gives the integer epilogue's output.
+template <Rounding R>
+void check_plan_exhaustively(test::Rng& rng, int& planned) {
+  const QuantizedMultiplier q = random_multiplier(rng, -12, -1);
+  const std::int32_t zero_point = rng.uniform_int<std::int32_t>(-128, 127);
+  const std::int32_t lo = rng.index(0, 1) ? zero_point : -128;
+  const std::int32_t hi = 127;
+  constexpr std::int32_t kBound = 1 << 17;
+  detail::FloatEpiloguePlanner<R> planner(q, zero_point, lo, hi, kBound);
+  detail::FloatEpilogueColumn c;
+  if (!planner.plan(c)) return;
+  ++planned;
+  for (std::int32_t x = -kBound; x <= kBound; ++x) {
+    std::int64_t t = detail::float_epilogue_output(x, c.scale, c.offset, c.offset_negative);
+    t = t < lo ? lo : (t > hi ? hi : t);
+    const std::int64_t expected = requantize<R, std::int8_t>(x, q, zero_point, lo, hi);
+    ASSERT_EQ(t, expected) << "x=" << x << " multiplier=" << q.multiplier << " shift=" << q.shift;
+  }
+}
+
+TEST(GemmFloatEpilogue, PlansAreExactOverTheirWholeRange) {
+  test::Rng rng(5);
+  int planned = 0;
+  for (int i = 0; i < 40; ++i) {
+    check_plan_exhaustively<Rounding::kDouble>(rng, planned);
+    check_plan_exhaustively<Rounding::kSingle>(rng, planned);
+  }
+  EXPECT_GE(planned, 40);
+}
+
+TEST(GemmFloatEpilogue, RejectsWithoutWriting) {
+  test::Rng rng(6);
+  Problem p = random_problem(rng, 4, 16, 20, Values::kUniform, true, -10, -2);
+  for (auto& x : p.bias) x = 1000;
+  const Packed packed = pack(p);
+  const OutputStage<Rounding::kDouble> stage = stage_of<Rounding::kDouble>(p, false);
+  std::vector<float> scale(20, 7.0f), offset(20, 7.0f), negative(20, 7.0f);
+  // Wrong sizes.
+  EXPECT_EQ(plan_gemm_float_epilogue(packed.view, stage, std::span<float>(scale).first(19),
+                                     std::span<float>(offset), std::span<float>(negative)),
+            Status::kShapeMismatch);
+  // Accumulators that float cannot hold exactly.
+  PackedGemmWeights wide = packed.view;
+  wide.max_abs_accumulator = std::int64_t{1} << 24;
+  EXPECT_EQ(plan_gemm_float_epilogue(wide, stage, std::span<float>(scale), std::span<float>(offset),
+                                     std::span<float>(negative)),
+            Status::kUnsupported);
+  // An invalid stage.
+  OutputStage<Rounding::kDouble> bad = stage;
+  bad.clamp_min = 100;
+  bad.clamp_max = 0;
+  EXPECT_EQ(plan_gemm_float_epilogue(packed.view, bad, std::span<float>(scale),
+                                     std::span<float>(offset), std::span<float>(negative)),
+            Status::kInvalidArgument);
+  for (float v : scale) EXPECT_EQ(v, 7.0f);
+  for (float v : offset) EXPECT_EQ(v, 7.0f);
+  for (float v : negative) EXPECT_EQ(v, 7.0f);
+  // gemm() rejects a plan of the wrong size and leaves C alone.
+  std::vector<std::int8_t> c(4 * 20, 0x11);
+  const GemmFloatEpilogue short_plan{std::span<const float>(scale).first(1),
+                                     std::span<const float>(offset).first(1),
+                                     std::span<const float>(negative).first(1)};
+  EXPECT_EQ(gemm(make_view(p.a.data(), Mat(4, 16)), packed.view, make_view(c.data(), Mat(4, 20)),
+                 stage, short_plan),
+            Status::kShapeMismatch);
+  for (std::int8_t v : c) EXPECT_EQ(v, 0x11);
 }
 
 TEST(GemmValidation, RejectsWithoutWriting) {

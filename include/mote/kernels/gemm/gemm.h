@@ -10,6 +10,7 @@
 #include "mote/base/parallel.h"
 #include "mote/base/status.h"
 #include "mote/kernels/gemm/detail/gemm_args.h"
+#include "mote/kernels/gemm/gemm_float_epilogue.h"
 #include "mote/kernels/gemm/gemm_pack.h"
 #include "mote/kernels/gemm/gemm_ref.h"
 #include "mote/quant/output_stage.h"
@@ -125,6 +126,38 @@ requires std::same_as<ref::ElementOf<LhsView>, std::int8_t> &&
   if (a.stride(1) != 1 || c.stride(1) != 1) return Status::kUnsupported;
   const detail::GemmArgs args =
       detail::make_gemm_args(a.data(), a.stride(0), b, c.data(), c.stride(0), stage);
+  detail::run_gemm(args, a.extent(0), parallel);
+  return Status::kOk;
+}
+
+// gemm() with a float epilogue planned by plan_gemm_float_epilogue for the same `b` and
+// `stage` (the plan is a proof for that pair only): the same bytes, faster where the target
+// has the float epilogue. kShapeMismatch if the plan's size is not the stage's multiplier count.
+template <ViewOfRank<2> LhsView, ViewOfRank<2> OutView, Rounding R, typename P = SingleThread>
+requires std::same_as<ref::ElementOf<LhsView>, std::int8_t> &&
+    std::same_as<ref::ElementOf<OutView>, std::int8_t> && ref::WritableView<OutView> &&
+    ParallelFor<std::remove_cvref_t<P>>
+[[nodiscard]] Status gemm(const LhsView& a, const PackedGemmWeights& b, const OutView& c,
+                          const OutputStage<R>& stage, const GemmFloatEpilogue& plan,
+                          P&& parallel = P{}) {
+  if (const Status s =
+          detail::check_gemm(a.extent(0), a.extent(1), c.extent(0), c.extent(1), b, stage);
+      s != Status::kOk) {
+    return s;
+  }
+  const std::size_t count = stage.multipliers.size();
+  if (!plan.empty() && (plan.scale.size() != count || plan.offset.size() != count ||
+                        plan.offset_negative.size() != count)) {
+    return Status::kShapeMismatch;
+  }
+  if (a.stride(1) != 1 || c.stride(1) != 1) return Status::kUnsupported;
+  detail::GemmArgs args =
+      detail::make_gemm_args(a.data(), a.stride(0), b, c.data(), c.stride(0), stage);
+  if (!plan.empty()) {
+    args.float_scale = plan.scale.data();
+    args.float_offset = plan.offset.data();
+    args.float_offset_negative = plan.offset_negative.data();
+  }
   detail::run_gemm(args, a.extent(0), parallel);
   return Status::kOk;
 }

@@ -49,6 +49,8 @@ struct alignas(64) GemmEpilogueTable {
   std::uint32_t multiplier2[64], multiplier2_odd[64];
   std::int64_t nudge2_even[32], nudge2_odd[32];
   std::int32_t biased[64];  // bias + 2^30 of the panel group, filled per group by AVX3_DL
+  // The float epilogue's plan (GemmArgs::float_scale), filled by AVX3_DL when it has one.
+  float float_scale[64], float_offset[64], float_offset_negative[64];
 };
 
 // Columns col0 .. col0 + count - 1 (count <= 64, a multiple of 16) at positions 0 .. count - 1;
@@ -83,6 +85,12 @@ inline void GemmFillEpilogueTable(const detail::GemmArgs& args, std::size_t col0
     if (args.zero_point_in_nudge) {
       nudge2[j / 2] += static_cast<std::int64_t>(static_cast<std::uint64_t>(args.zero_point)
                                                  << (32 + t.round_shift[j]));
+    }
+    if (args.float_scale != nullptr) {
+      const std::size_t f = args.per_channel ? n : 0;
+      t.float_scale[j] = args.float_scale[f];
+      t.float_offset[j] = args.float_offset[f];
+      t.float_offset_negative[j] = args.float_offset_negative[f];
     }
   }
 }

@@ -39,6 +39,12 @@ struct GemmArgs {
   // rounding (zero_point * 2^r in its nudge): for |y| < 2^30 and zero points in [-128, 127],
   // y + 2^(r-1) + zero_point * 2^r stays in int32 while 255 * 2^(r-1) <= 2^30.
   bool zero_point_in_nudge = false;
+  // A plan of plan_gemm_float_epilogue (per column when per_channel), or null: targets with a
+  // float epilogue (AVX3_DL) may use it, every other one keeps the integer epilogue; the bytes
+  // are the same.
+  const float* float_scale = nullptr;
+  const float* float_offset = nullptr;
+  const float* float_offset_negative = nullptr;
 };
 
 // Requantization of x (int32, bias included) for one column as one rounding of a 64-bit
