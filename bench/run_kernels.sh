@@ -27,7 +27,7 @@ run() {  # run <json-name> <binary> [benchmark args...]; environment from the ca
 
 lscpu | grep -E 'Model name|CPU family|Model:' >"$out/cpu.txt" || true
 run peak peers/mote_peak_bench
-run gemm mote_gemm_bench --benchmark_filter='gemm/(mote|xnnpack|onednn|onednn_u8s8|gemmlowp|gemmlowp_avx2)/'
+run gemm mote_gemm_bench --benchmark_filter='gemm/(mote|mote_int|xnnpack|onednn|onednn_u8s8|gemmlowp|gemmlowp_avx2)/'
 run dw3x3 mote_dw3x3_bench
 # oneDNN limited to AVX2 is inexact on full-range int8 data (vpmaddubsw saturates): timed anyway
 # and labelled INEXACT beside mote's forced AVX2 and AVX3 targets (see docs/peers.md).

@@ -2,6 +2,7 @@
 // shapes of bench/peers/shapes.h: gemm/<impl>/<M>x<K>x<N>, counter GOPS. See docs/performance.md.
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -17,11 +18,12 @@ namespace {
 
 using Mat = mote::Extents<mote::dyn, mote::dyn>;
 
-// Packs B once in setup (untimed); run() is one mote::gemm call on one thread. `target` != 0
-// forces that SIMD target for the runner's lifetime.
+// Packs B and plans the float epilogue once in setup (untimed, model-build steps); run() is one
+// mote::gemm call on one thread. `target` != 0 forces that SIMD target for the runner's
+// lifetime; `plan` = false keeps the integer epilogue (gemm/mote_int).
 class MoteGemm final : public mote::bench::GemmRunner {
  public:
-  explicit MoteGemm(std::int64_t target) : target_(target) {}
+  explicit MoteGemm(std::int64_t target, bool plan = true) : target_(target), plan_(plan) {}
   ~MoteGemm() override {
     if (target_ != 0) mote::force_simd_target(0);
   }
@@ -49,12 +51,19 @@ class MoteGemm final : public mote::bench::GemmRunner {
     multiplier_ = {p.requant.quantized_multiplier, -p.requant.right_shift};
     stage_.multipliers = std::span<const mote::QuantizedMultiplier>(&multiplier_, 1);
     stage_.zero_point = p.requant.output_zero_point;
+    plan_view_ = {};
+    if (plan_ && mote::plan_gemm_float_epilogue(
+                     packed_, stage_, std::span<float>(&scale_, 1), std::span<float>(&offset_, 1),
+                     std::span<float>(&offset_negative_, 1)) == mote::Status::kOk) {
+      plan_view_ = {std::span<const float>(&scale_, 1), std::span<const float>(&offset_, 1),
+                    std::span<const float>(&offset_negative_, 1)};
+    }
     return "";
   }
 
   void run() override {
     const mote::Status s = mote::gemm(mote::make_view(a_, Mat(m_, k_)), packed_,
-                                      mote::make_view(c_.get(), Mat(m_, n_)), stage_);
+                                      mote::make_view(c_.get(), Mat(m_, n_)), stage_, plan_view_);
     if (s != mote::Status::kOk) std::abort();
   }
 
@@ -64,6 +73,9 @@ class MoteGemm final : public mote::bench::GemmRunner {
 
  private:
   std::int64_t target_;
+  bool plan_;
+  float scale_ = 0, offset_ = 0, offset_negative_ = 0;
+  mote::GemmFloatEpilogue plan_view_{};
   std::size_t m_ = 0, k_ = 0, n_ = 0;
   const std::int8_t* a_ = nullptr;
   mote::bench::AlignedArray<std::int8_t> weights_, c_;
@@ -77,6 +89,7 @@ class MoteGemm final : public mote::bench::GemmRunner {
 
 int main(int argc, char** argv) {
   mote::bench::register_gemm("mote", [] { return std::make_unique<MoteGemm>(0); });
+  mote::bench::register_gemm("mote_int", [] { return std::make_unique<MoteGemm>(0, false); });
 #if MOTE_SIMD && !MOTE_STATIC_DISPATCH && HWY_ARCH_X86
   if ((hwy::SupportedTargets() & HWY_AVX2) != 0) {
     mote::bench::register_gemm("mote_avx2", [] { return std::make_unique<MoteGemm>(HWY_AVX2); });

@@ -48,8 +48,8 @@ def main():
     vnni = peak.get("peak/vpdpbusd_zmm", (None,))[0]
 
     print("| M x K x N | mote GOP/s | mote us | % VNNI peak | " + " | ".join(PEERS) +
-          " | best peer | mote / best | mote / xnnpack |")
-    print("|---|" + "---:|" * (len(PEERS) + 6))
+          " | best peer | mote / best | mote / xnnpack | mote, integer epilogue |")
+    print("|---|" + "---:|" * (len(PEERS) + 7))
     ratios_best, ratios_xnn = [], []
     for s in SHAPES:
         mote = gemm.get(f"gemm/mote/{s}")
@@ -63,9 +63,10 @@ def main():
         ratios_best.append(ratio)
         ratios_xnn.append(xnn)
         pct = 100.0 * mote[0] / vnni if vnni else None
+        integer = gemm.get(f"gemm/mote_int/{s}")  # without a float epilogue plan
         cells = [fmt(peers[p][0] if peers[p] else None) for p in PEERS]
         print(f"| {s} | {mote[0]:.1f} | {mote[1]:.1f} | {fmt(pct, 0, '%')} | " + " | ".join(cells) +
-              f" | {best or '—'} | {fmt(ratio, 2)} | {fmt(xnn, 2)} |")
+              f" | {best or '—'} | {fmt(ratio, 2)} | {fmt(xnn, 2)} | {fmt(integer[0] if integer else None)} |")
     print(f"\ngeomean(mote / best peer) = {fmt(geomean(ratios_best), 3)}, "
           f"min = {fmt(min((r for r in ratios_best if r), default=None), 2)}; "
           f"geomean(mote / xnnpack) = {fmt(geomean(ratios_xnn), 2)}, "

@@ -50,7 +50,9 @@ struct PackedGemmWeights {
   std::size_t n = 0;  // output channels
   std::size_t k = 0;  // depth
   std::int32_t a_zero_point = 0;
-  // A bound on |x|, x = sum_k (a - a_zp) b + bias (as integers): max |bias| + 255 * 128 * K.
+  // A bound on |x|, x = sum_k (a - a_zp) b + bias (as integers): the largest over columns of
+  // |bias| + max |a - a_zp| * sum_k |b| (the weights' own magnitudes, not 128 K: MobileNet's
+  // shallow layers stay far below the 2^24 of the float epilogue).
   // Below 2^30, epilogues may double x without overflow (see gemm_vnni_hwy-inl.h); unknown (the
   // largest value) unless set by pack_gemm_weights.
   std::int64_t max_abs_accumulator = std::numeric_limits<std::int64_t>::max();
@@ -98,18 +100,18 @@ requires std::same_as<ref::ElementOf<WeightView>, std::int8_t>
   }
   const std::size_t depth = gemm_packed_depth(k_size);
   const std::size_t columns = gemm_packed_columns(n_size);
-  std::int64_t max_abs_bias = 0;
-  for (std::size_t n = 0; n < bias.size(); ++n) {
-    const std::int64_t v = bias[n] < 0 ? -std::int64_t{bias[n]} : std::int64_t{bias[n]};
-    max_abs_bias = v > max_abs_bias ? v : max_abs_bias;
-  }
+  // |a - a_zp| over int8 activations.
+  const std::int64_t max_abs_a = a_zero_point >= 0 ? 128 + a_zero_point : 127 - a_zero_point;
+  std::int64_t max_abs_accumulator = 0;
   for (std::size_t n = 0; n < columns; ++n) {
     const std::size_t panel = n / kGemmPanelColumns;
     const std::size_t j = n % kGemmPanelColumns;
     std::int32_t sum = 0;
+    std::int64_t sum_abs = 0;
     for (std::size_t k = 0; k < depth; ++k) {
       const std::int8_t w = n < n_size && k < k_size ? b(n, k) : std::int8_t{0};
       sum += w;  // |sum| <= 128 K: no overflow for any K below 2^24
+      sum_abs += w < 0 ? -w : w;
       storage.weights[(panel * depth + k / kGemmDepthGroup * kGemmDepthGroup) * kGemmPanelColumns +
                       j * kGemmDepthGroup + k % kGemmDepthGroup] = w;
     }
@@ -119,15 +121,14 @@ requires std::same_as<ref::ElementOf<WeightView>, std::int8_t>
     storage.bias[n] = static_cast<std::int32_t>(
         base - static_cast<std::uint32_t>(128 + a_zero_point) * static_cast<std::uint32_t>(sum));
     storage.column_sums[n] = sum;
+    const std::int64_t b_n = n < n_size && !bias.empty() ? std::int64_t{bias[n]} : 0;
+    const std::int64_t abs_bias = b_n < 0 ? -b_n : b_n;
+    const std::int64_t bound = abs_bias + max_abs_a * sum_abs;
+    max_abs_accumulator = bound > max_abs_accumulator ? bound : max_abs_accumulator;
   }
   return PackedGemmWeights{
-      storage.weights.data(),
-      storage.bias.data(),
-      storage.column_sums.data(),
-      n_size,
-      k_size,
-      a_zero_point,
-      max_abs_bias + std::int64_t{255 * 128} * static_cast<std::int64_t>(k_size)};
+      storage.weights.data(), storage.bias.data(), storage.column_sums.data(), n_size, k_size,
+      a_zero_point,           max_abs_accumulator};
 }
 
 }  // namespace mote
