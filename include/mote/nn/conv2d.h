@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <span>
 
 #include "mote/kernels/conv/conv2d.h"
@@ -63,7 +64,8 @@ struct Conv2d {
     static constexpr std::size_t weight_bytes() {
       if constexpr (kPacked) {
         return packed_gemm_weight_bytes(OutChannels, kFanIn) +
-               packed_gemm_bias_count(OutChannels) * sizeof(std::int32_t);
+               packed_gemm_bias_count(OutChannels) * sizeof(std::int32_t) +
+               3 * OutChannels * sizeof(float);  // the float epilogue's plan
       } else {
         return WeightShape{}.size() * sizeof(T) + sizeof(bias);
       }
@@ -76,11 +78,10 @@ struct Conv2d {
         // The bias lives in the packing, folded with the input zero point.
         const OutputStage<P::kConv> stage =
             this->template stage<P::kConv>(std::span<const std::int32_t>{});
-        const PackedGemmWeights packed{packed_.weights, packed_.bias, packed_.column_sums,
-                                       OutChannels,     kFanIn,       this->input.zero_point};
         const std::span<std::int8_t> scratch(reinterpret_cast<std::int8_t*>(arena.data()),
                                              kScratchBytes);
-        return mote::conv2d(in, packed, out, kWindow, stage, scratch, parallel);
+        return mote::conv2d(in, packed_.view(this->input.zero_point), out, kWindow, stage,
+                            packed_.plan(), scratch, parallel);
       } else if constexpr (kInt8) {
         (void)arena, (void)parallel;
         const auto stage = this->template stage<P::kConv>(bias);
@@ -112,16 +113,40 @@ struct Conv2d {
       if constexpr (kPacked) {
         if (s == Status::kOk && mode == QuantizeMode::kCommit) {
           // Cannot fail: the shapes are static and the zero point was validated.
-          (void)pack_conv2d_filter(weights.view(), bias, input.zero_point, packed_.storage());
+          const Result<PackedGemmWeights> packed =
+              pack_conv2d_filter(weights.view(), bias, input.zero_point, packed_.storage.storage());
+          packed_.max_abs_accumulator =
+              packed ? packed->max_abs_accumulator : std::numeric_limits<std::int64_t>::max();
+          packed_.planned =
+              packed &&
+              plan_gemm_float_epilogue(
+                  *packed, this->template stage<P::kConv>(std::span<const std::int32_t>{}),
+                  std::span<float>(packed_.scale), std::span<float>(packed_.offset),
+                  std::span<float>(packed_.offset_negative)) == Status::kOk;
         }
       }
       return s;
     }
 
    private:
-    [[no_unique_address]] std::conditional_t<kPacked, StaticPackedGemmStorage<OutChannels, kFanIn>,
-                                             NoState>
-        packed_{};
+    // The packed filter, its accumulator bound and, when one proves exact, the float
+    // epilogue's plan (made once here, at quantization time).
+    struct Packed {
+      StaticPackedGemmStorage<OutChannels, kFanIn> storage;
+      std::int64_t max_abs_accumulator = std::numeric_limits<std::int64_t>::max();
+      std::array<float, OutChannels> scale{}, offset{}, offset_negative{};
+      bool planned = false;
+
+      PackedGemmWeights view(std::int32_t input_zero_point) const {
+        return {storage.weights, storage.bias,     storage.column_sums, OutChannels,
+                kFanIn,          input_zero_point, max_abs_accumulator};
+      }
+      GemmFloatEpilogue plan() const {
+        if (!planned) return {};
+        return {scale, offset, offset_negative};
+      }
+    };
+    [[no_unique_address]] std::conditional_t<kPacked, Packed, NoState> packed_{};
   };
 };
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <span>
 #include <type_traits>
+#include <utility>
 
 #include "mote/base/parallel.h"
 #include "mote/base/result.h"
@@ -60,16 +61,19 @@ requires std::same_as<ref::ElementOf<FilterView>, std::int8_t>
 // at least conv2d_scratch_bytes(...) bytes (none for a pointwise window). kShapeMismatch if
 // the extents disagree, kUnsupported for grouped filters or non-contiguous views,
 // kOutOfMemory for a short scratch, kInvalidArgument for a malformed window or stage. The
-// output is untouched on error.
+// output is untouched on error. `plan`, if not empty, is a float epilogue planned by
+// plan_gemm_float_epilogue for (filter, stage): the same bytes, faster on targets that use it
+// (kShapeMismatch if its size is not the stage's multiplier count).
 template <ViewOfRank<4> InputView, ViewOfRank<4> OutView, Rounding R, typename P = SingleThread>
 requires std::same_as<ref::ElementOf<InputView>, std::int8_t> &&
     std::same_as<ref::ElementOf<OutView>, std::int8_t> && ref::WritableView<OutView> &&
     ParallelFor<std::remove_cvref_t<P>>
 [[nodiscard]] Status conv2d(const InputView& input, const PackedGemmWeights& filter,
                             const OutView& output, const Window2d& window,
-                            const OutputStage<R>& stage, std::span<std::int8_t> scratch,
-                            P&& parallel = P{}) {
+                            const OutputStage<R>& stage, const GemmFloatEpilogue& plan,
+                            std::span<std::int8_t> scratch, P&& parallel = P{}) {
   if (!window.valid()) return Status::kInvalidArgument;
+  if (const Status s = detail::check_float_epilogue(plan, stage); s != Status::kOk) return s;
   const std::size_t batch = input.extent(0);
   const std::size_t in_h = input.extent(1);
   const std::size_t in_w = input.extent(2);
@@ -132,10 +136,24 @@ requires std::same_as<ref::ElementOf<InputView>, std::int8_t> &&
     }
     a = scratch.data();
   }
-  const detail::GemmArgs args =
+  detail::GemmArgs args =
       detail::make_gemm_args(a, filter.k, filter, output.data(), filter.n, stage);
+  detail::use_float_epilogue(plan, args);
   detail::run_gemm(args, rows, parallel);
   return Status::kOk;
+}
+
+// conv2d() without a float epilogue plan.
+template <ViewOfRank<4> InputView, ViewOfRank<4> OutView, Rounding R, typename P = SingleThread>
+requires std::same_as<ref::ElementOf<InputView>, std::int8_t> &&
+    std::same_as<ref::ElementOf<OutView>, std::int8_t> && ref::WritableView<OutView> &&
+    ParallelFor<std::remove_cvref_t<P>>
+[[nodiscard]] Status conv2d(const InputView& input, const PackedGemmWeights& filter,
+                            const OutView& output, const Window2d& window,
+                            const OutputStage<R>& stage, std::span<std::int8_t> scratch,
+                            P&& parallel = P{}) {
+  return conv2d(input, filter, output, window, stage, GemmFloatEpilogue{}, scratch,
+                std::forward<P>(parallel));
 }
 
 }  // namespace mote

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 
 #include "mote/base/config.h"
 #include "mote/base/parallel.h"
@@ -71,6 +72,24 @@ GemmArgs make_gemm_args(const std::int8_t* a, std::size_t a_stride, const Packed
   return args;
 }
 
+// A float epilogue plan (empty, or one entry per multiplier of the stage).
+template <Rounding R>
+constexpr Status check_float_epilogue(const GemmFloatEpilogue& plan, const OutputStage<R>& stage) {
+  const std::size_t count = stage.multipliers.size();
+  if (!plan.empty() && (plan.scale.size() != count || plan.offset.size() != count ||
+                        plan.offset_negative.size() != count)) {
+    return Status::kShapeMismatch;
+  }
+  return Status::kOk;
+}
+
+inline void use_float_epilogue(const GemmFloatEpilogue& plan, GemmArgs& args) {
+  if (plan.empty()) return;
+  args.float_scale = plan.scale.data();
+  args.float_offset = plan.offset.data();
+  args.float_offset_negative = plan.offset_negative.data();
+}
+
 // Splits M x N into tasks: one with a single thread; otherwise blocks of 24 rows (a multiple
 // of every micro-kernel's row count) and, when rows alone give too few tasks, of 4 panels.
 // Every output element is computed the same way in any split, so the bytes never depend on it.
@@ -106,33 +125,10 @@ void run_gemm(const GemmArgs& args, std::size_t m, P& parallel) {
 
 namespace mote {
 
-// C = A * B^T through the stage, B packed by pack_gemm_weights (which holds the bias and the
-// activation zero point, so stage.bias must be empty): for A (M x K int8) and C (M x N int8),
-//   C[m][n] = ref::gemm(A, b.a_zero_point, B, 0, C, stage with the packed bias)[m][n]
-// bit for bit, on every SIMD target and for any `parallel` (default: the calling thread).
-// kShapeMismatch if the extents disagree, kInvalidArgument for an invalid stage or a stage
-// with a bias, kUnsupported for views whose rows are not contiguous. C is untouched on error.
-template <ViewOfRank<2> LhsView, ViewOfRank<2> OutView, Rounding R, typename P = SingleThread>
-requires std::same_as<ref::ElementOf<LhsView>, std::int8_t> &&
-    std::same_as<ref::ElementOf<OutView>, std::int8_t> && ref::WritableView<OutView> &&
-    ParallelFor<std::remove_cvref_t<P>>
-[[nodiscard]] Status gemm(const LhsView& a, const PackedGemmWeights& b, const OutView& c,
-                          const OutputStage<R>& stage, P&& parallel = P{}) {
-  if (const Status s =
-          detail::check_gemm(a.extent(0), a.extent(1), c.extent(0), c.extent(1), b, stage);
-      s != Status::kOk) {
-    return s;
-  }
-  if (a.stride(1) != 1 || c.stride(1) != 1) return Status::kUnsupported;
-  const detail::GemmArgs args =
-      detail::make_gemm_args(a.data(), a.stride(0), b, c.data(), c.stride(0), stage);
-  detail::run_gemm(args, a.extent(0), parallel);
-  return Status::kOk;
-}
-
-// gemm() with a float epilogue planned by plan_gemm_float_epilogue for the same `b` and
-// `stage` (the plan is a proof for that pair only): the same bytes, faster where the target
-// has the float epilogue. kShapeMismatch if the plan's size is not the stage's multiplier count.
+// gemm() below, with a float epilogue planned by plan_gemm_float_epilogue for the same `b`
+// and `stage` (the plan is a proof for that pair only; empty: none): the same bytes, faster
+// where the target has the float epilogue. kShapeMismatch if the plan's size is not the
+// stage's multiplier count.
 template <ViewOfRank<2> LhsView, ViewOfRank<2> OutView, Rounding R, typename P = SingleThread>
 requires std::same_as<ref::ElementOf<LhsView>, std::int8_t> &&
     std::same_as<ref::ElementOf<OutView>, std::int8_t> && ref::WritableView<OutView> &&
@@ -145,21 +141,28 @@ requires std::same_as<ref::ElementOf<LhsView>, std::int8_t> &&
       s != Status::kOk) {
     return s;
   }
-  const std::size_t count = stage.multipliers.size();
-  if (!plan.empty() && (plan.scale.size() != count || plan.offset.size() != count ||
-                        plan.offset_negative.size() != count)) {
-    return Status::kShapeMismatch;
-  }
+  if (const Status s = detail::check_float_epilogue(plan, stage); s != Status::kOk) return s;
   if (a.stride(1) != 1 || c.stride(1) != 1) return Status::kUnsupported;
   detail::GemmArgs args =
       detail::make_gemm_args(a.data(), a.stride(0), b, c.data(), c.stride(0), stage);
-  if (!plan.empty()) {
-    args.float_scale = plan.scale.data();
-    args.float_offset = plan.offset.data();
-    args.float_offset_negative = plan.offset_negative.data();
-  }
+  detail::use_float_epilogue(plan, args);
   detail::run_gemm(args, a.extent(0), parallel);
   return Status::kOk;
+}
+
+// C = A * B^T through the stage, B packed by pack_gemm_weights (which holds the bias and the
+// activation zero point, so stage.bias must be empty): for A (M x K int8) and C (M x N int8),
+//   C[m][n] = ref::gemm(A, b.a_zero_point, B, 0, C, stage with the packed bias)[m][n]
+// bit for bit, on every SIMD target and for any `parallel` (default: the calling thread).
+// kShapeMismatch if the extents disagree, kInvalidArgument for an invalid stage or a stage
+// with a bias, kUnsupported for views whose rows are not contiguous. C is untouched on error.
+template <ViewOfRank<2> LhsView, ViewOfRank<2> OutView, Rounding R, typename P = SingleThread>
+requires std::same_as<ref::ElementOf<LhsView>, std::int8_t> &&
+    std::same_as<ref::ElementOf<OutView>, std::int8_t> && ref::WritableView<OutView> &&
+    ParallelFor<std::remove_cvref_t<P>>
+[[nodiscard]] Status gemm(const LhsView& a, const PackedGemmWeights& b, const OutView& c,
+                          const OutputStage<R>& stage, P&& parallel = P{}) {
+  return gemm(a, b, c, stage, GemmFloatEpilogue{}, std::forward<P>(parallel));
 }
 
 }  // namespace mote
