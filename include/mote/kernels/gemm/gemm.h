@@ -121,6 +121,13 @@ void run_gemm(const GemmArgs& args, std::size_t m, P& parallel) {
   parallel.parallel_for(row_tasks * panel_tasks, TaskRef(task));
 }
 
+// What gemm() takes: int8 input and writable int8 output views of rank 2, and a
+// ParallelFor.
+template <typename LhsView, typename OutView, typename P>
+concept GemmViews = std::same_as<ref::ElementOf<LhsView>, std::int8_t> &&
+    std::same_as<ref::ElementOf<OutView>, std::int8_t> && ref::WritableView<OutView> &&
+    ParallelFor<std::remove_cvref_t<P>>;
+
 }  // namespace mote::detail
 
 namespace mote {
@@ -130,9 +137,7 @@ namespace mote {
 // where the target has the float epilogue. kShapeMismatch if the plan's size is not the
 // stage's multiplier count.
 template <ViewOfRank<2> LhsView, ViewOfRank<2> OutView, Rounding R, typename P = SingleThread>
-requires std::same_as<ref::ElementOf<LhsView>, std::int8_t> &&
-    std::same_as<ref::ElementOf<OutView>, std::int8_t> && ref::WritableView<OutView> &&
-    ParallelFor<std::remove_cvref_t<P>>
+requires detail::GemmViews<LhsView, OutView, P>
 [[nodiscard]] Status gemm(const LhsView& a, const PackedGemmWeights& b, const OutView& c,
                           const OutputStage<R>& stage, const GemmFloatEpilogue& plan,
                           P&& parallel = P{}) {
@@ -157,9 +162,7 @@ requires std::same_as<ref::ElementOf<LhsView>, std::int8_t> &&
 // kShapeMismatch if the extents disagree, kInvalidArgument for an invalid stage or a stage
 // with a bias, kUnsupported for views whose rows are not contiguous. C is untouched on error.
 template <ViewOfRank<2> LhsView, ViewOfRank<2> OutView, Rounding R, typename P = SingleThread>
-requires std::same_as<ref::ElementOf<LhsView>, std::int8_t> &&
-    std::same_as<ref::ElementOf<OutView>, std::int8_t> && ref::WritableView<OutView> &&
-    ParallelFor<std::remove_cvref_t<P>>
+requires detail::GemmViews<LhsView, OutView, P>
 [[nodiscard]] Status gemm(const LhsView& a, const PackedGemmWeights& b, const OutView& c,
                           const OutputStage<R>& stage, P&& parallel = P{}) {
   return gemm(a, b, c, stage, GemmFloatEpilogue{}, std::forward<P>(parallel));
