@@ -54,16 +54,6 @@ requires std::same_as<ref::ElementOf<FilterView>, std::int8_t>
                            input_zero_point, storage);
 }
 
-namespace detail {
-
-// What conv2d() takes: int8 input and writable int8 output views of rank 4, and a ParallelFor.
-template <typename InputView, typename OutView, typename P>
-concept Conv2dViews = std::same_as<ref::ElementOf<InputView>, std::int8_t> &&
-    std::same_as<ref::ElementOf<OutView>, std::int8_t> && ref::WritableView<OutView> &&
-    ParallelFor<std::remove_cvref_t<P>>;
-
-}  // namespace detail
-
 // Quantized convolution with a filter packed by pack_conv2d_filter: input NHWC (N, H, W, C),
 // output NHWC (N, OH, OW, O), groups 1, any kernel, stride, dilation and padding:
 //   output = ref::conv2d(input, filter.a_zero_point, filter, output, window, stage + bias)
@@ -75,7 +65,7 @@ concept Conv2dViews = std::same_as<ref::ElementOf<InputView>, std::int8_t> &&
 // plan_gemm_float_epilogue for (filter, stage): the same bytes, faster on targets that use it
 // (kShapeMismatch if its size is not the stage's multiplier count).
 template <ViewOfRank<4> InputView, ViewOfRank<4> OutView, Rounding R, typename P = SingleThread>
-requires detail::Conv2dViews<InputView, OutView, P>
+requires detail::Int8KernelViews<InputView, OutView, P>
 [[nodiscard]] Status conv2d(const InputView& input, const PackedGemmWeights& filter,
                             const OutView& output, const Window2d& window,
                             const OutputStage<R>& stage, const GemmFloatEpilogue& plan,
@@ -153,7 +143,7 @@ requires detail::Conv2dViews<InputView, OutView, P>
 
 // conv2d() without a float epilogue plan.
 template <ViewOfRank<4> InputView, ViewOfRank<4> OutView, Rounding R, typename P = SingleThread>
-requires detail::Conv2dViews<InputView, OutView, P>
+requires detail::Int8KernelViews<InputView, OutView, P>
 [[nodiscard]] Status conv2d(const InputView& input, const PackedGemmWeights& filter,
                             const OutView& output, const Window2d& window,
                             const OutputStage<R>& stage, std::span<std::int8_t> scratch,

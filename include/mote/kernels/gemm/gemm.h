@@ -121,10 +121,10 @@ void run_gemm(const GemmArgs& args, std::size_t m, P& parallel) {
   parallel.parallel_for(row_tasks * panel_tasks, TaskRef(task));
 }
 
-// What gemm() takes: int8 input and writable int8 output views of rank 2, and a
-// ParallelFor.
-template <typename LhsView, typename OutView, typename P>
-concept GemmViews = std::same_as<ref::ElementOf<LhsView>, std::int8_t> &&
+// What gemm() and conv2d() take besides their ranks: an int8 input view, a writable int8
+// output view and a ParallelFor.
+template <typename InView, typename OutView, typename P>
+concept Int8KernelViews = std::same_as<ref::ElementOf<InView>, std::int8_t> &&
     std::same_as<ref::ElementOf<OutView>, std::int8_t> && ref::WritableView<OutView> &&
     ParallelFor<std::remove_cvref_t<P>>;
 
@@ -137,7 +137,7 @@ namespace mote {
 // where the target has the float epilogue. kShapeMismatch if the plan's size is not the
 // stage's multiplier count.
 template <ViewOfRank<2> LhsView, ViewOfRank<2> OutView, Rounding R, typename P = SingleThread>
-requires detail::GemmViews<LhsView, OutView, P>
+requires detail::Int8KernelViews<LhsView, OutView, P>
 [[nodiscard]] Status gemm(const LhsView& a, const PackedGemmWeights& b, const OutView& c,
                           const OutputStage<R>& stage, const GemmFloatEpilogue& plan,
                           P&& parallel = P{}) {
@@ -162,7 +162,7 @@ requires detail::GemmViews<LhsView, OutView, P>
 // kShapeMismatch if the extents disagree, kInvalidArgument for an invalid stage or a stage
 // with a bias, kUnsupported for views whose rows are not contiguous. C is untouched on error.
 template <ViewOfRank<2> LhsView, ViewOfRank<2> OutView, Rounding R, typename P = SingleThread>
-requires detail::GemmViews<LhsView, OutView, P>
+requires detail::Int8KernelViews<LhsView, OutView, P>
 [[nodiscard]] Status gemm(const LhsView& a, const PackedGemmWeights& b, const OutView& c,
                           const OutputStage<R>& stage, P&& parallel = P{}) {
   return gemm(a, b, c, stage, GemmFloatEpilogue{}, std::forward<P>(parallel));
