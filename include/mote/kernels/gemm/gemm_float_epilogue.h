@@ -57,19 +57,18 @@ class FloatEpiloguePlanner {
   bool plan(FloatEpilogueColumn& out) {
     const double real = std::ldexp(static_cast<double>(q_.multiplier), q_.shift - 31);
     find_thresholds(real);
+    // The nearest float scale first, then its neighbours up to four ulps either side (the
+    // constraints move with the scale).
     const float nearest = static_cast<float>(real);
-    // The nearest float scale first, then its neighbours: the constraints move with the scale.
-    float candidate = nearest;
-    for (int step = 0; step < 9; ++step) {
-      if (step > 0) {
-        const int distance = (step + 1) / 2;
-        candidate = nearest;
-        for (int i = 0; i < distance; ++i) {
-          candidate = std::nextafter(candidate, step % 2 == 1 ? 1.0f : -1.0f);
-        }
+    constexpr float kInf = std::numeric_limits<float>::infinity();
+    float up = nearest, down = nearest;
+    FloatEpilogueColumn c;
+    for (int distance = 0; distance <= 4; ++distance) {
+      if (distance > 0) {
+        up = std::nextafter(up, kInf);
+        down = std::nextafter(down, -kInf);
       }
-      FloatEpilogueColumn c;
-      if (try_scale(candidate, c)) {
+      if (try_scale(up, c) || (distance > 0 && try_scale(down, c))) {
         out = c;
         return true;
       }
